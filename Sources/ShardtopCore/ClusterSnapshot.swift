@@ -1,0 +1,149 @@
+/// One node as shardtop sees it at one moment, assembled from every node's view.
+public struct SnapshotNode: Hashable, Sendable, Codable {
+    /// The 40-character node id, or "?host:port" for an address that never answered (a seed, say).
+    public var id: String
+    public var address: NodeAddress
+    public var role: NodeRole
+    /// The primary it replicates; nil for a primary.
+    public var primaryId: String?
+    public var health: NodeHealth
+    /// Flags the majority of viewers report for this node (primary/replica naming).
+    public var flags: [String]
+    /// Whether the cluster bus link to this node is up, as most viewers see it.
+    public var linkConnected: Bool
+    public var configEpoch: Int64
+    public var slots: [SlotRange]
+    public var server: String?
+    public var version: String?
+    public var opsPerSec: Int?
+    public var usedMemory: Int64?
+    public var keys: Int64?
+    public var clients: Int?
+    public var cpuPercent: Double?
+    public var replicationOffset: Int64?
+    /// Replica only: "up" or "down" (the server's master_link_status).
+    public var primaryLinkStatus: String?
+    /// Replica only: how many bytes of its primary's replication stream it has not yet processed.
+    public var lagBytes: Int64?
+    /// Replica only: seconds since it last acknowledged its primary, or since its link went down.
+    public var lagSeconds: Int?
+    public var syncInProgress: Bool?
+    public var syncPercent: Double?
+    /// Why this client could not poll the node, when it could not.
+    public var error: String?
+    /// When this node's data was last refreshed (seconds since the Unix epoch).
+    public var lastSeen: Double?
+    public var roundTripMillis: Double?
+
+    public init(id: String, address: NodeAddress, role: NodeRole, health: NodeHealth) {
+        self.id = id
+        self.address = address
+        self.role = role
+        self.health = health
+        self.flags = []
+        self.linkConnected = true
+        self.configEpoch = 0
+        self.slots = []
+    }
+
+    public var isPrimary: Bool { role == .primary }
+    public var isReachable: Bool { error == nil }
+    public var slotCount: Int { SlotRange.total(slots) }
+}
+
+/// A slot in the middle of a move, as reported by the primary holding the mark.
+public struct OpenSlot: Hashable, Sendable, Codable {
+    public var slot: Int
+    public var state: OpenSlotMark.Direction
+    /// The node that holds the mark.
+    public var node: String
+    /// The node on the other side of the move.
+    public var peer: String
+
+    public init(slot: Int, state: OpenSlotMark.Direction, node: String, peer: String) {
+        self.slot = slot
+        self.state = state
+        self.node = node
+        self.peer = peer
+    }
+}
+
+/// A primary and the replicas that follow it.
+public struct Shard: Hashable, Sendable, Codable {
+    public var primaryId: String
+    public var replicaIds: [String]
+    public var slots: [SlotRange]
+
+    public init(primaryId: String, replicaIds: [String], slots: [SlotRange]) {
+        self.primaryId = primaryId
+        self.replicaIds = replicaIds
+        self.slots = slots
+    }
+}
+
+/// Something worth an operator's attention, found by `ClusterCheck`.
+public struct Finding: Hashable, Sendable, Codable {
+    public enum Severity: String, Hashable, Sendable, Codable, Comparable {
+        case warning
+        case error
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            lhs == .warning && rhs == .error
+        }
+    }
+
+    public var severity: Severity
+    /// Stable machine-readable name, e.g. "uncovered-slots".
+    public var code: String
+    public var message: String
+    public var nodes: [String]
+
+    public init(severity: Severity, code: String, message: String, nodes: [String] = []) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.nodes = nodes
+    }
+}
+
+/// The whole cluster at one moment. Plain values: the UI, the events diff, `check` and `--json`
+/// all read this one type, so the headless commands print exactly what the dashboard shows.
+public struct ClusterSnapshot: Sendable {
+    /// Seconds since the Unix epoch when this snapshot was assembled.
+    public var time: Double
+    /// cluster_state as most reachable nodes report it ("ok" or "fail"), or "unknown".
+    public var state: String
+    public var nodes: [SnapshotNode]
+    public var shards: [Shard]
+    /// Owner node id of every slot (index = slot), from the majority view; nil = nobody serves it.
+    public var slotOwners: [String?]
+    public var openSlots: [OpenSlot]
+    /// Node ids whose view of slot ownership differs from the majority's.
+    public var disagreeingNodes: [String]
+    public var currentEpoch: Int64
+
+    public init(
+        time: Double, state: String, nodes: [SnapshotNode], shards: [Shard], slotOwners: [String?],
+        openSlots: [OpenSlot], disagreeingNodes: [String], currentEpoch: Int64 = 0
+    ) {
+        self.time = time
+        self.state = state
+        self.nodes = nodes
+        self.shards = shards
+        self.slotOwners = slotOwners
+        self.openSlots = openSlots
+        self.disagreeingNodes = disagreeingNodes
+        self.currentEpoch = currentEpoch
+    }
+
+    public var slotsCovered: Int { slotOwners.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    /// Slots nobody serves, folded into ranges.
+    public var uncoveredSlots: [SlotRange] {
+        SlotRange.ranges(fromSortedSlots: slotOwners.indices.filter { slotOwners[$0] == nil })
+    }
+
+    public func node(id: String) -> SnapshotNode? { nodes.first { $0.id == id } }
+    public var primaries: [SnapshotNode] { nodes.filter(\.isPrimary) }
+    public func replicas(of primaryId: String) -> [SnapshotNode] { nodes.filter { $0.primaryId == primaryId } }
+}

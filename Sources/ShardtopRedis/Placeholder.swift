@@ -1,0 +1,1 @@
+// Entry point; see ShardtopCommand.swift.
