@@ -34,6 +34,8 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
     /// When this node's data was last refreshed (seconds since the Unix epoch).
     public var lastSeen: Double?
     public var roundTripMillis: Double?
+    /// used_cpu_sys + used_cpu_user at `lastSeen`; the next snapshot diffs it into `cpuPercent`.
+    public var cpuSecondsTotal: Double?
 
     public init(id: String, address: NodeAddress, role: NodeRole, health: NodeHealth) {
         self.id = id

@@ -1,0 +1,96 @@
+/// What `redis-cli --cluster check` looks for, and more, as findings over one snapshot.
+/// Errors mean the cluster cannot serve all its data safely; warnings mean it is one fault away from that.
+public enum ClusterCheck {
+    public static func findings(_ snapshot: ClusterSnapshot, lag: LagThresholds = .default) -> [Finding] {
+        var findings: [Finding] = []
+        let real = snapshot.nodes.filter { !$0.id.hasPrefix("?") }
+        let short = SnapshotDiff.short
+
+        if snapshot.state != "ok" {
+            findings.append(Finding(severity: .error, code: "cluster-state", message: "cluster_state is \(snapshot.state)"))
+        }
+
+        let uncovered = snapshot.uncoveredSlots
+        if !uncovered.isEmpty {
+            let count = SlotRange.total(uncovered)
+            findings.append(Finding(
+                severity: .error, code: "uncovered-slots",
+                message: "\(count) slot\(count == 1 ? "" : "s") not served by any node: \(SnapshotDiff.describe(uncovered))"
+            ))
+        }
+
+        for open in snapshot.openSlots {
+            let peerText = snapshot.node(id: open.peer).map { "\($0.address)" } ?? short(open.peer)
+            let nodeText = snapshot.node(id: open.node).map { "\($0.address)" } ?? short(open.node)
+            let message = open.state == .migrating
+                ? "slot \(open.slot) is open: migrating from \(nodeText) to \(peerText)"
+                : "slot \(open.slot) is open: importing into \(nodeText) from \(peerText)"
+            findings.append(Finding(severity: .error, code: "open-slot", message: message, nodes: [open.node, open.peer]))
+        }
+
+        if !snapshot.disagreeingNodes.isEmpty {
+            let names = snapshot.disagreeingNodes.map { id in snapshot.node(id: id).map { "\($0.address)" } ?? short(id) }
+            findings.append(Finding(
+                severity: .error, code: "views-disagree",
+                message: "\(names.count) node\(names.count == 1 ? "" : "s") disagree with the majority on slot ownership: \(names.joined(separator: ", "))",
+                nodes: snapshot.disagreeingNodes
+            ))
+        }
+
+        for node in snapshot.nodes {
+            switch node.health {
+            case .fail:
+                findings.append(Finding(severity: .error, code: "node-failed", message: "\(node.address) is marked failed by the cluster", nodes: [node.id]))
+            case .unreachable:
+                let reason = node.error ?? "no answer"
+                findings.append(Finding(severity: .error, code: "node-unreachable", message: "\(node.address) unreachable from here: \(reason)", nodes: [node.id]))
+            case .pfail:
+                findings.append(Finding(severity: .warning, code: "node-pfail", message: "\(node.address) is suspected failing (pfail)", nodes: [node.id]))
+            case .handshake, .noaddr:
+                findings.append(Finding(severity: .warning, code: "node-\(node.health.rawValue)", message: "\(node.address) is in \(node.health.rawValue) state", nodes: [node.id]))
+            case .loading:
+                findings.append(Finding(severity: .warning, code: "node-loading", message: "\(node.address) is loading its dataset", nodes: [node.id]))
+            case .ok:
+                break
+            }
+        }
+
+        for primary in real where primary.isPrimary && primary.slotCount > 0 {
+            let replicas = snapshot.replicas(of: primary.id)
+            let healthy = replicas.filter { $0.health == .ok && $0.primaryLinkStatus != "down" }
+            if healthy.isEmpty {
+                let why = replicas.isEmpty ? "has no replica" : "has no healthy replica"
+                findings.append(Finding(
+                    severity: .warning, code: "no-healthy-replica",
+                    message: "primary \(primary.address) \(why): one more fault loses \(primary.slotCount) slots",
+                    nodes: [primary.id] + replicas.map(\.id)
+                ))
+            }
+            for replica in replicas where replica.address.host == primary.address.host {
+                findings.append(Finding(
+                    severity: .warning, code: "replica-same-host",
+                    message: "replica \(replica.address) runs on the same host as its primary \(primary.address)",
+                    nodes: [primary.id, replica.id]
+                ))
+            }
+        }
+
+        for replica in real where replica.role == .replica {
+            if replica.primaryLinkStatus == "down" {
+                findings.append(Finding(
+                    severity: .error, code: "replica-link-down",
+                    message: "replica \(replica.address) has lost its link to primary \(short(replica.primaryId))",
+                    nodes: [replica.id]
+                ))
+            } else if lag.isLagging(replica) {
+                findings.append(Finding(
+                    severity: .warning, code: "replica-lag",
+                    message: "replica \(replica.address) lags \(SnapshotDiff.lagText(replica)) (threshold \(lag.bytes) B, \(lag.seconds) s)",
+                    nodes: [replica.id]
+                ))
+            }
+        }
+
+        return findings.sorted { ($1.severity, $0.code) < ($0.severity, $1.code) }
+    }
+}

@@ -1,0 +1,165 @@
+/// Compares two snapshots and names what changed. Pure, so the same diff drives the dashboard's
+/// timeline, recordings and tests.
+public enum SnapshotDiff {
+    public static func events(from old: ClusterSnapshot, to new: ClusterSnapshot, lag: LagThresholds = .default) -> [ClusterEvent] {
+        var events: [ClusterEvent] = []
+        let time = new.time
+        func add(_ kind: ClusterEvent.Kind, _ severity: ClusterEvent.Severity, _ node: String?, _ message: String) {
+            events.append(ClusterEvent(time: time, kind: kind, severity: severity, node: node, message: message))
+        }
+
+        if old.state != new.state {
+            add(.clusterStateChanged, new.state == "ok" ? .info : .error, nil, "cluster state \(old.state) -> \(new.state)")
+        }
+
+        let oldByID = Dictionary(old.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newByID = Dictionary(new.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        for node in new.nodes where oldByID[node.id] == nil {
+            add(.nodeJoined, .info, node.id, "\(label(node)) joined as \(node.role.rawValue)")
+        }
+        for node in old.nodes where newByID[node.id] == nil {
+            add(.nodeLeft, .warning, node.id, "\(label(node)) left the cluster")
+        }
+
+        for node in new.nodes {
+            guard let before = oldByID[node.id] else { continue }
+            nodeEvents(before: before, after: node, lag: lag, add: add)
+        }
+
+        events += slotMoves(old: old, new: new, oldByID: oldByID, newByID: newByID)
+        events += migrationChanges(old: old, new: new, newByID: newByID, oldByID: oldByID)
+        return events
+    }
+
+    private static func nodeEvents(
+        before: SnapshotNode, after: SnapshotNode, lag: LagThresholds,
+        add: (ClusterEvent.Kind, ClusterEvent.Severity, String?, String) -> Void
+    ) {
+        let name = label(after)
+        let wasReachable = before.health != .unreachable
+        let isReachable = after.health != .unreachable
+        if wasReachable && !isReachable {
+            add(.nodeUnreachable, .error, after.id, "\(name) unreachable from here: \(after.error ?? "no answer")")
+        } else if !wasReachable && isReachable {
+            add(.nodeReachable, .info, after.id, "\(name) answers again")
+        }
+
+        // The cluster's own verdicts, apart from our reachability: they lag ours by a node timeout or more.
+        let clusterFlags: Set<String> = ["pfail", "fail", "handshake", "noaddr"]
+        let oldFlags = Set(before.flags).intersection(clusterFlags)
+        let newFlags = Set(after.flags).intersection(clusterFlags)
+        if oldFlags != newFlags {
+            let gained = newFlags.subtracting(oldFlags).sorted()
+            let lost = oldFlags.subtracting(newFlags).sorted()
+            var parts: [String] = []
+            if !gained.isEmpty { parts.append("cluster flags it \(gained.joined(separator: ","))") }
+            if !lost.isEmpty { parts.append("cleared \(lost.joined(separator: ","))") }
+            let severity: ClusterEvent.Severity = newFlags.contains("fail") ? .error : gained.isEmpty ? .info : .warning
+            add(.healthChanged, severity, after.id, "\(name) \(parts.joined(separator: "; "))")
+        }
+        if (before.health == .loading) != (after.health == .loading) {
+            add(.healthChanged, .info, after.id, after.health == .loading ? "\(name) is loading its dataset" : "\(name) finished loading")
+        }
+
+        if before.role != after.role {
+            let message = after.role == .primary
+                ? "\(name) promoted to primary (failover)"
+                : "\(name) became a replica of \(short(after.primaryId))"
+            add(.roleChanged, .warning, after.id, message)
+        } else if after.role == .replica, before.primaryId != after.primaryId {
+            add(.roleChanged, .warning, after.id, "\(name) now replicates \(short(after.primaryId)) (was \(short(before.primaryId)))")
+        }
+
+        if after.role == .replica, before.role == .replica, let status = after.primaryLinkStatus,
+           let oldStatus = before.primaryLinkStatus, status != oldStatus {
+            if status == "down" {
+                add(.replicaLinkDown, .error, after.id, "\(name) lost its link to primary \(short(after.primaryId))")
+            } else {
+                add(.replicaLinkUp, .info, after.id, "\(name) link to primary \(short(after.primaryId)) is up")
+            }
+        }
+
+        if after.role == .replica {
+            let was = lag.isLagging(before)
+            let isNow = lag.isLagging(after)
+            if !was && isNow {
+                add(.lagAboveThreshold, .warning, after.id, "\(name) lags \(lagText(after))")
+            } else if was && !isNow && after.lagBytes != nil {
+                add(.lagBelowThreshold, .info, after.id, "\(name) caught up (\(lagText(after)))")
+            }
+        }
+    }
+
+    private static func slotMoves(
+        old: ClusterSnapshot, new: ClusterSnapshot,
+        oldByID: [String: SnapshotNode], newByID: [String: SnapshotNode]
+    ) -> [ClusterEvent] {
+        guard old.slotOwners.count == hashSlotCount, new.slotOwners.count == hashSlotCount else { return [] }
+        struct Move: Hashable { var from: String?; var to: String? }
+        var slotsByMove: [Move: [Int]] = [:]
+        for slot in 0..<hashSlotCount where old.slotOwners[slot] != new.slotOwners[slot] {
+            slotsByMove[Move(from: old.slotOwners[slot], to: new.slotOwners[slot]), default: []].append(slot)
+        }
+        return slotsByMove.sorted { ($0.value.first ?? 0) < ($1.value.first ?? 0) }.map { move, slots in
+            let ranges = SlotRange.ranges(fromSortedSlots: slots)
+            let text = describe(ranges)
+            let from = move.from.map { label(oldByID[$0], fallback: $0) } ?? "nobody"
+            let to = move.to.map { label(newByID[$0], fallback: $0) } ?? "nobody"
+            let severity: ClusterEvent.Severity = move.to == nil ? .error : .info
+            return ClusterEvent(
+                time: new.time, kind: .slotsMoved, severity: severity, node: move.to ?? move.from,
+                message: "\(slots.count) slot\(slots.count == 1 ? "" : "s") (\(text)) moved from \(from) to \(to)"
+            )
+        }
+    }
+
+    private static func migrationChanges(
+        old: ClusterSnapshot, new: ClusterSnapshot,
+        newByID: [String: SnapshotNode], oldByID: [String: SnapshotNode]
+    ) -> [ClusterEvent] {
+        let before = Set(old.openSlots)
+        let after = Set(new.openSlots)
+        var events: [ClusterEvent] = []
+        for slot in after.subtracting(before).sorted(by: { $0.slot < $1.slot }) {
+            let node = label(newByID[slot.node], fallback: slot.node)
+            let peer = label(newByID[slot.peer], fallback: slot.peer)
+            let text = slot.state == .migrating ? "slot \(slot.slot) migrating from \(node) to \(peer)"
+                                                : "slot \(slot.slot) importing into \(node) from \(peer)"
+            events.append(ClusterEvent(time: new.time, kind: .migrationOpened, severity: .warning, node: slot.node, message: text))
+        }
+        for slot in before.subtracting(after).sorted(by: { $0.slot < $1.slot }) {
+            let node = label(oldByID[slot.node], fallback: slot.node)
+            events.append(ClusterEvent(
+                time: new.time, kind: .migrationClosed, severity: .info, node: slot.node,
+                message: "slot \(slot.slot) no longer \(slot.state.rawValue) on \(node)"
+            ))
+        }
+        return events
+    }
+
+    // MARK: - Wording
+
+    static func label(_ node: SnapshotNode) -> String { "\(node.address) (\(short(node.id)))" }
+
+    static func label(_ node: SnapshotNode?, fallback id: String) -> String {
+        node.map(label) ?? short(id)
+    }
+
+    /// The first 8 characters of a node id, as operators quote them.
+    public static func short(_ id: String?) -> String {
+        guard let id else { return "-" }
+        return String(id.prefix(8))
+    }
+
+    static func describe(_ ranges: [SlotRange]) -> String {
+        let shown = ranges.prefix(4).map(\.description).joined(separator: ",")
+        return ranges.count > 4 ? shown + ",..." : shown
+    }
+
+    static func lagText(_ node: SnapshotNode) -> String {
+        let bytes = node.lagBytes.map { "\($0) B" } ?? "? B"
+        let seconds = node.lagSeconds.map { "\($0) s" } ?? "? s"
+        return "\(bytes), \(seconds)"
+    }
+}

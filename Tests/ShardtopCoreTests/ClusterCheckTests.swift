@@ -1,0 +1,34 @@
+import Testing
+import ShardtopCore
+
+@Suite struct ClusterCheckTests {
+    let cluster = FakeCluster.threeByOne()
+
+    @Test func healthyClusterOnOneHostHasOnlySameHostWarnings() {
+        let snapshot = SnapshotAssembler.assemble(reports: cluster.reports(), previous: nil, now: 1)
+        let findings = ClusterCheck.findings(snapshot)
+        #expect(findings.allSatisfy { $0.severity == .warning && $0.code == "replica-same-host" })
+        #expect(findings.count == 3)
+    }
+
+    @Test func openSlotUncoveredAndUnreachableAreErrors() {
+        var broken = cluster
+        broken.members[2].slots = [SlotRange(10923, 16000)]
+        let reports = broken.reports(
+            unreachable: ["e".padded],
+            openSlots: ["a".padded: [OpenSlotMark(slot: 9, direction: .migrating, peerID: "b".padded)]]
+        )
+        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: nil, now: 1)
+        let codes = Set(ClusterCheck.findings(snapshot).filter { $0.severity == .error }.map(\.code))
+        #expect(codes == ["uncovered-slots", "open-slot", "node-unreachable"])
+        let uncovered = ClusterCheck.findings(snapshot).first { $0.code == "uncovered-slots" }
+        #expect(uncovered?.message == "383 slots not served by any node: 16001-16383")
+    }
+
+    @Test func errorsSortBeforeWarnings() {
+        let snapshot = SnapshotAssembler.assemble(reports: cluster.reports(unreachable: ["d".padded]), previous: nil, now: 1)
+        let findings = ClusterCheck.findings(snapshot)
+        #expect(findings.first?.severity == .error)
+        #expect(findings.contains { $0.code == "no-healthy-replica" })
+    }
+}

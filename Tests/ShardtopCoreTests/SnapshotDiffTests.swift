@@ -1,0 +1,85 @@
+import Testing
+import ShardtopCore
+
+@Suite struct SnapshotDiffTests {
+    let cluster = FakeCluster.threeByOne()
+
+    func snapshot(_ reports: [NodeReport], previous: ClusterSnapshot? = nil, at time: Double = 100) -> ClusterSnapshot {
+        SnapshotAssembler.assemble(reports: reports, previous: previous, now: time)
+    }
+
+    @Test func identicalSnapshotsGiveNoEvents() {
+        let a = snapshot(cluster.reports())
+        #expect(SnapshotDiff.events(from: a, to: a).isEmpty)
+    }
+
+    @Test func unreachableAndBack() {
+        let a = snapshot(cluster.reports())
+        let b = snapshot(cluster.reports(unreachable: ["b".padded]), previous: a)
+        let down = SnapshotDiff.events(from: a, to: b)
+        #expect(down.map(\.kind) == [.nodeUnreachable])
+        #expect(down.first?.node == "b".padded)
+        let up = SnapshotDiff.events(from: b, to: snapshot(cluster.reports(), previous: b))
+        #expect(up.map(\.kind) == [.nodeReachable])
+    }
+
+    @Test func failoverShowsRoleFlipsAndFlags() {
+        let a = snapshot(cluster.reports())
+        var after = cluster
+        after.members[0].role = .replica
+        after.members[0].primary = "d".padded
+        after.members[3].role = .primary
+        after.members[3].primary = nil
+        after.members[3].slots = after.members[0].slots
+        after.members[0].slots = []
+        let b = snapshot(after.reports(flagsFor: { $0.id == "a".padded ? .fail : [] }), previous: a)
+        let events = SnapshotDiff.events(from: a, to: b)
+        #expect(events.contains { $0.kind == .roleChanged && $0.node == "d".padded && $0.message.contains("promoted") })
+        #expect(events.contains { $0.kind == .roleChanged && $0.node == "a".padded })
+        #expect(events.contains { $0.kind == .healthChanged && $0.severity == .error })
+        let moved = events.first { $0.kind == .slotsMoved }
+        #expect(moved?.message.hasPrefix("5461 slots (0-5460) moved from") == true)
+    }
+
+    @Test func migrationOpenAndClose() {
+        let a = snapshot(cluster.reports())
+        let b = snapshot(cluster.reports(openSlots: ["a".padded: [OpenSlotMark(slot: 3, direction: .migrating, peerID: "b".padded)]]), previous: a)
+        #expect(SnapshotDiff.events(from: a, to: b).map(\.kind) == [.migrationOpened])
+        #expect(SnapshotDiff.events(from: b, to: a).map(\.kind) == [.migrationClosed])
+    }
+
+    @Test func lagCrossingTheThresholdBothWays() {
+        let a = snapshot(cluster.reports())
+        var lagging = cluster
+        lagging.members[1].offset = 5_000_000
+        let b = snapshot(lagging.reports(), previous: a)
+        let up = SnapshotDiff.events(from: a, to: b)
+        #expect(up.map(\.kind) == [.lagAboveThreshold])
+        #expect(up.first?.node == "e".padded)
+        #expect(SnapshotDiff.events(from: b, to: a).map(\.kind) == [.lagBelowThreshold])
+    }
+
+    @Test func stateChangeNodeJoinAndLeave() {
+        let a = snapshot(cluster.reports())
+        var smaller = cluster
+        smaller.members.removeLast()
+        smaller.state = "fail"
+        let b = snapshot(smaller.reports(), previous: a)
+        let kinds = Set(SnapshotDiff.events(from: a, to: b).map(\.kind))
+        #expect(kinds == [.clusterStateChanged, .nodeLeft])
+        #expect(Set(SnapshotDiff.events(from: b, to: a).map(\.kind)) == [.clusterStateChanged, .nodeJoined])
+    }
+
+    @Test func replicaLinkDownAndUp() {
+        let a = snapshot(cluster.reports())
+        var reports = cluster.reports()
+        if case .answered(let t, let c, var info) = reports[3].outcome {
+            info.primaryLinkUp = false
+            info.primaryLinkDownSinceSeconds = 3
+            reports[3].outcome = .answered(topology: t, clusterInfo: c, info: info)
+        }
+        let b = snapshot(reports, previous: a)
+        #expect(SnapshotDiff.events(from: a, to: b).map(\.kind) == [.replicaLinkDown])
+        #expect(SnapshotDiff.events(from: b, to: a).map(\.kind) == [.replicaLinkUp])
+    }
+}
