@@ -45,6 +45,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                // Listed so `swift test` builds the binary the CLI tests run.
+                "shardtop",
                 "ShardtopCore",
                 "ShardtopRedis",
                 .product(name: "NIOCore", package: "swift-nio"),

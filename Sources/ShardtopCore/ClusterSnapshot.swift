@@ -53,6 +53,45 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
     public var slotCount: Int { SlotRange.total(slots) }
 }
 
+extension SnapshotNode {
+    private enum CodingKeys: String, CodingKey {
+        case id, address, role, primaryId, health, flags, linkConnected, configEpoch, slots, server, version
+        case opsPerSec, usedMemory, keys, clients, cpuPercent, replicationOffset, primaryLinkStatus
+        case lagBytes, lagSeconds, syncInProgress, syncPercent, error, lastSeen, roundTripMillis, cpuSecondsTotal
+    }
+
+    /// Written by hand so that a missing value appears as `null` instead of vanishing:
+    /// `"primaryId": null` tells a script "this is a primary", an absent key tells it nothing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(address, forKey: .address)
+        try container.encode(role, forKey: .role)
+        try container.encode(primaryId, forKey: .primaryId)
+        try container.encode(health, forKey: .health)
+        try container.encode(flags, forKey: .flags)
+        try container.encode(linkConnected, forKey: .linkConnected)
+        try container.encode(configEpoch, forKey: .configEpoch)
+        try container.encode(slots, forKey: .slots)
+        try container.encode(server, forKey: .server)
+        try container.encode(version, forKey: .version)
+        try container.encode(opsPerSec, forKey: .opsPerSec)
+        try container.encode(usedMemory, forKey: .usedMemory)
+        try container.encode(keys, forKey: .keys)
+        try container.encode(clients, forKey: .clients)
+        try container.encode(cpuPercent, forKey: .cpuPercent)
+        try container.encode(replicationOffset, forKey: .replicationOffset)
+        try container.encode(primaryLinkStatus, forKey: .primaryLinkStatus)
+        try container.encode(lagBytes, forKey: .lagBytes)
+        try container.encode(lagSeconds, forKey: .lagSeconds)
+        try container.encode(syncInProgress, forKey: .syncInProgress)
+        try container.encode(syncPercent, forKey: .syncPercent)
+        try container.encode(error, forKey: .error)
+        try container.encode(lastSeen, forKey: .lastSeen)
+        try container.encode(roundTripMillis, forKey: .roundTripMillis)
+    }
+}
+
 /// A slot in the middle of a move, as reported by the primary holding the mark.
 public struct OpenSlot: Hashable, Sendable, Codable {
     public var slot: Int

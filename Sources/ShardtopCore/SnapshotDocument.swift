@@ -1,0 +1,27 @@
+/// The JSON contract of `shardtop snapshot --json`: the same values the dashboard shows.
+/// Field names are part of the interface; scripts depend on them. Absent values are written as null.
+public struct SnapshotDocument: Encodable, Sendable {
+    public var time: Double
+    public var state: String
+    public var slotsCovered: Int
+    public var uncoveredSlots: [SlotRange]
+    public var currentEpoch: Int64
+    public var nodes: [SnapshotNode]
+    public var shards: [Shard]
+    public var openSlots: [OpenSlot]
+    public var disagreeingNodes: [String]
+    public var findings: [Finding]
+
+    public init(snapshot: ClusterSnapshot, findings: [Finding]) {
+        time = snapshot.time
+        state = snapshot.state
+        slotsCovered = snapshot.slotsCovered
+        uncoveredSlots = snapshot.uncoveredSlots
+        currentEpoch = snapshot.currentEpoch
+        nodes = snapshot.nodes
+        shards = snapshot.shards
+        openSlots = snapshot.openSlots
+        disagreeingNodes = snapshot.disagreeingNodes
+        self.findings = findings
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import ShardtopCore
+
+/// Discovers a cluster from seeds and polls every node, one connection per node.
+///
+/// Each tick polls all known nodes concurrently; each request carries its own deadline, so a hung
+/// node costs at most that deadline and never holds back the others' replies. Nodes are learned
+/// from every answering node's CLUSTER NODES, and forgotten when no node mentions them any more.
+public actor ClusterPoller {
+    public let seeds: [NodeAddress]
+    private let options: ConnectionOptions
+    private let group: any EventLoopGroup
+    private var clients: [NodeAddress: NodeClient] = [:]
+    public private(set) var latest: ClusterSnapshot?
+    public var lagThresholds: LagThresholds
+
+    public init(
+        seeds: [NodeAddress], options: ConnectionOptions, lagThresholds: LagThresholds = .default,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.seeds = seeds
+        self.options = options
+        self.lagThresholds = lagThresholds
+        self.group = group
+    }
+
+    /// Polls every known node once and returns the new snapshot with what changed since the last one.
+    /// The first call also discovers: it asks the seeds, then every node they name, in the same call.
+    public func tick() async -> (snapshot: ClusterSnapshot, events: [ClusterEvent]) {
+        var targets = Set(knownAddresses())
+        if targets.isEmpty { targets = Set(seeds) }
+        var reports = await pollAll(targets)
+
+        // Discovery: nodes named by someone but not yet polled get polled now, so the snapshot is whole.
+        let named = Set(Self.addressesNamed(in: reports))
+        let newcomers = named.subtracting(targets)
+        if !newcomers.isEmpty { reports += await pollAll(newcomers) }
+        // Seeds that are no cluster member are kept, so a wrong seed shows as an error rather than vanishing.
+        let strays = Set(seeds).subtracting(targets).subtracting(named)
+        if !strays.isEmpty { reports += await pollAll(strays) }
+
+        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970)
+        let events = latest.map { SnapshotDiff.events(from: $0, to: snapshot, lag: lagThresholds) } ?? []
+        latest = snapshot
+        forgetDeparted(keeping: Set(snapshot.nodes.map(\.address)).union(seeds))
+        return (snapshot, events)
+    }
+
+    /// The client for a node, shared with action code so actions reuse the poller's connections.
+    public func client(for address: NodeAddress) -> NodeClient {
+        if let client = clients[address] { return client }
+        let client = NodeClient(address: address, options: options, group: group)
+        clients[address] = client
+        return client
+    }
+
+    public func shutdown() async {
+        for client in clients.values { await client.close() }
+        clients.removeAll()
+    }
+
+    private func knownAddresses() -> [NodeAddress] {
+        latest?.nodes.filter { !$0.id.hasPrefix("?") }.map(\.address) ?? []
+    }
+
+    private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
+        let clients = addresses.sorted().map { client(for: $0) }
+        return await withTaskGroup(of: NodeReport.self, returning: [NodeReport].self) { group in
+            for client in clients {
+                group.addTask { await NodePoll.poll(client) }
+            }
+            var reports: [NodeReport] = []
+            for await report in group { reports.append(report) }
+            return reports
+        }
+    }
+
+    private func forgetDeparted(keeping: Set<NodeAddress>) {
+        for (address, client) in clients where !keeping.contains(address) {
+            clients[address] = nil
+            Task { await client.close() }
+        }
+    }
+
+    static func addressesNamed(in reports: [NodeReport]) -> [NodeAddress] {
+        var result: [NodeAddress] = []
+        for report in reports {
+            guard case .answered(let topology, _, _) = report.outcome else { continue }
+            for entry in topology {
+                // Our own line may show an address the node cannot know (e.g. 127.0.0.1 when we dialled
+                // a name); the address we dialled is the one that works from here.
+                if entry.flags.contains(.myself) { continue }
+                if let address = entry.address, !entry.flags.contains(.noaddr), !entry.flags.contains(.handshake) {
+                    result.append(address)
+                }
+            }
+        }
+        return result
+    }
+}

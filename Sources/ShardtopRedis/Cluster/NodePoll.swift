@@ -1,0 +1,57 @@
+import Foundation
+import NIOCore
+import ShardtopCore
+
+/// One poll of one node: a single pipelined round trip, parsed at the edge into typed values.
+public enum NodePoll {
+    /// INFO sections shardtop reads. Multi-section INFO exists since Redis 7.0; one request keeps it one round trip.
+    public static let infoSections = ["server", "clients", "memory", "stats", "replication", "cpu", "keyspace"]
+
+    public static let commands: [[String]] = [
+        ["CLUSTER", "NODES"],
+        ["CLUSTER", "INFO"],
+        ["INFO"] + infoSections,
+    ]
+
+    public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil) async -> NodeReport {
+        let started = ContinuousClock.now
+        do {
+            let replies = try await client.send(commands, timeout: timeout)
+            let elapsed = ContinuousClock.now - started
+            let outcome = try parse(replies)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds, outcome: outcome)
+        } catch {
+            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error)))
+        }
+    }
+
+    static func parse(_ replies: [RESPValue]) throws -> NodeReport.Outcome {
+        guard replies.count == 3 else { throw RedisClientError.unexpectedReply("expected 3 replies, got \(replies.count)") }
+        let nodesText = try text(replies[0], command: "CLUSTER NODES")
+        let infoText = try text(replies[1], command: "CLUSTER INFO")
+        let serverText = try text(replies[2], command: "INFO")
+        let topology = try ClusterNodesParser.parse(nodesText)
+        guard topology.contains(where: { $0.flags.contains(.myself) }) else {
+            throw RedisClientError.unexpectedReply("CLUSTER NODES has no myself line")
+        }
+        return .answered(
+            topology: topology,
+            clusterInfo: ClusterInfoParser.parse(infoText),
+            info: ServerInfoParser.parse(serverText)
+        )
+    }
+
+    private static func text(_ reply: RESPValue, command: String) throws -> String {
+        if let error = reply.errorMessage {
+            if error.contains("cluster support disabled") {
+                throw RedisClientError.unexpectedReply("not a cluster node (cluster support disabled)")
+            }
+            throw RedisClientError.unexpectedReply("\(command): \(sanitizedForDisplay(error))")
+        }
+        guard let text = reply.string else {
+            throw RedisClientError.unexpectedReply("\(command) did not return text")
+        }
+        return text
+    }
+}

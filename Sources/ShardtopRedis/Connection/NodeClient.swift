@@ -1,0 +1,74 @@
+import NIOCore
+import NIOPosix
+import ShardtopCore
+
+/// Keeps one connection to one node alive: connects lazily, drops the connection on any
+/// transport error, and reconnects with exponential backoff so a dead node costs nothing per tick.
+public actor NodeClient {
+    public nonisolated let address: NodeAddress
+    private let options: ConnectionOptions
+    private let group: any EventLoopGroup
+    private var connection: RedisConnection?
+    private var consecutiveFailures = 0
+    private var retryAt: ContinuousClock.Instant?
+    private var lastError: String?
+
+    /// Backoff grows from `firstBackoff`, doubling, capped at `maxBackoff`.
+    public static let firstBackoff: Duration = .milliseconds(250)
+    public static let maxBackoff: Duration = .seconds(4)
+
+    public init(address: NodeAddress, options: ConnectionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.address = address
+        self.options = options
+        self.group = group
+    }
+
+    /// Sends a pipelined batch, connecting first if needed. While backing off after a failure it
+    /// fails at once with the last error, so a dead node never costs a connect timeout per tick.
+    public func send(_ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        let connection = try await connected()
+        do {
+            let replies = try await connection.send(commands, timeout: timeout)
+            consecutiveFailures = 0
+            return replies
+        } catch {
+            recordFailure(error, closing: connection)
+            throw error
+        }
+    }
+
+    /// The live connection, for callers that need several round trips in a row (migration, lab setup).
+    public func connected() async throws -> RedisConnection {
+        if let connection, connection.isActive { return connection }
+        connection = nil
+        if let retryAt, ContinuousClock.now < retryAt {
+            let wait = retryAt - ContinuousClock.now
+            let millis = Int(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)
+            throw RedisClientError.backingOff(lastError: lastError ?? "unreachable", retryInMillis: millis)
+        }
+        do {
+            let fresh = try await RedisConnection.connect(to: address, options: options, group: group)
+            connection = fresh
+            return fresh
+        } catch {
+            recordFailure(error, closing: nil)
+            throw error
+        }
+    }
+
+    public func close() {
+        connection?.close()
+        connection = nil
+    }
+
+    private func recordFailure(_ error: any Error, closing failed: RedisConnection?) {
+        failed?.close()
+        if connection === failed { connection = nil }
+        consecutiveFailures += 1
+        lastError = String(describing: error)
+        let exponent = min(consecutiveFailures - 1, 10)
+        let backoff = min(Self.firstBackoff * (1 << exponent), Self.maxBackoff)
+        // The first failure retries on the next tick: one lost reply is not yet a pattern.
+        retryAt = consecutiveFailures > 1 ? ContinuousClock.now + backoff : nil
+    }
+}

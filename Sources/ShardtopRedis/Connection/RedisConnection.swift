@@ -1,0 +1,135 @@
+import NIOCore
+import NIOPosix
+import ShardtopCore
+
+/// One TCP connection to one node: pipelined requests, each with a deadline.
+///
+/// Error replies (`-ERR ...`) come back as `.error` values in the result, not as thrown errors:
+/// one pipelined batch can mix successes and failures, and the caller decides what each means.
+/// Thrown errors are about the connection itself (timeout, close, protocol violation).
+public final class RedisConnection: Sendable {
+    public let address: NodeAddress
+    private let channel: any Channel
+    private let requestTimeout: TimeAmount
+
+    private init(address: NodeAddress, channel: any Channel, requestTimeout: TimeAmount) {
+        self.address = address
+        self.channel = channel
+        self.requestTimeout = requestTimeout
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// Connects, then authenticates and names the client in one pipelined round trip.
+    public static func connect(
+        to address: NodeAddress,
+        options: ConnectionOptions,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RedisConnection {
+        let limits = options.limits
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(options.connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPMessageDecoder(limits: limits)))
+                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch let error as ChannelError {
+            if case .connectTimeout = error {
+                throw RedisClientError.connectTimedOut(address: address, millis: Int(options.connectTimeout.nanoseconds / 1_000_000))
+            }
+            throw RedisClientError.connectFailed(address: address, reason: describe(error))
+        } catch {
+            throw RedisClientError.connectFailed(address: address, reason: describe(error))
+        }
+        let connection = RedisConnection(address: address, channel: channel, requestTimeout: options.requestTimeout)
+        do {
+            try await connection.handshake(options)
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private func handshake(_ options: ConnectionOptions) async throws {
+        var commands: [[String]] = []
+        if options.protocolVersion == 3 {
+            var hello = ["HELLO", "3"]
+            if let password = options.password { hello += ["AUTH", options.user ?? "default", password] }
+            commands.append(hello)
+        } else if let password = options.password {
+            commands.append(options.user.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+        }
+        commands.append(["CLIENT", "SETNAME", options.clientName])
+        let replies = try await send(commands)
+        if let failure = replies.first?.errorMessage, commands.count > 1 {
+            throw RedisClientError.authenticationFailed(sanitizedForDisplay(failure))
+        }
+        if let failure = replies.last?.errorMessage {
+            // NOAUTH here means the node wants a password we were not given.
+            if failure.hasPrefix("NOAUTH") {
+                throw RedisClientError.authenticationFailed("the node requires a password (set SHARDTOP_PASSWORD or use --password-file)")
+            }
+            throw RedisClientError.unexpectedReply(sanitizedForDisplay(failure))
+        }
+    }
+
+    /// Sends commands as one pipelined write and waits for all replies, or fails at the deadline.
+    /// On a timeout the connection is closed: a late reply would otherwise be taken for the next request's.
+    public func send(_ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
+        for command in commands { RESPEncoder.encode(command: command, into: &buffer) }
+        return try await send(encoded: buffer, replyCount: commands.count, timeout: timeout)
+    }
+
+    /// Same as `send(_:)` for binary arguments (key names and values are bytes, not text).
+    public func send(binary commands: [[[UInt8]]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
+        for command in commands { RESPEncoder.encode(command: command, into: &buffer) }
+        return try await send(encoded: buffer, replyCount: commands.count, timeout: timeout)
+    }
+
+    private func send(encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount?) async throws -> [RESPValue] {
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let request = PipelinedRequest(encoded: encoded, replyCount: replyCount, promise: promise)
+        channel.writeAndFlush(request).whenFailure { error in promise.fail(error) }
+        let deadline = timeout ?? requestTimeout
+        let channel = self.channel
+        // The deadline is enforced on the event loop: closing the channel fails the promise,
+        // so the promise has exactly one writer (the handler) and the caller is never left waiting.
+        let timer = channel.eventLoop.scheduleTask(in: deadline) {
+            promise.fail(RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000)))
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as RedisClientError {
+            throw error
+        } catch let error as RESPProtocolError {
+            throw RedisClientError.protocolViolation(String(describing: error))
+        } catch let error as ChannelError {
+            if case .ioOnClosedChannel = error { throw RedisClientError.connectionClosed }
+            throw RedisClientError.connectionClosed
+        }
+    }
+
+    public func close() {
+        channel.close(promise: nil)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return io.description }
+        if let connect = error as? NIOConnectionError {
+            return connect.connectionErrors.first.map { "\($0.error)" } ?? "\(connect)"
+        }
+        return "\(error)"
+    }
+}

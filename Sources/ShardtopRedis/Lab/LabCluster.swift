@@ -1,0 +1,197 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import ShardtopCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real local cluster of redis-server or valkey-server processes on free loopback ports,
+/// in its own temporary directory, built by shardtop itself (ADDSLOTSRANGE, MEET, REPLICATE).
+/// It stops exactly the processes it started, by pid.
+public final class LabCluster: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var serverPath: String
+        public var primaries: Int
+        public var replicasPerPrimary: Int
+        /// cluster-node-timeout. Lower than the server default (15 s) so rehearsed failures resolve quickly.
+        public var nodeTimeoutMillis: Int
+        public var keepDirectory: Bool
+        public var extraArguments: [String]
+
+        public init(serverPath: String, primaries: Int = 3, replicasPerPrimary: Int = 1, nodeTimeoutMillis: Int = 5000,
+                    keepDirectory: Bool = false, extraArguments: [String] = []) {
+            self.serverPath = serverPath
+            self.primaries = primaries
+            self.replicasPerPrimary = replicasPerPrimary
+            self.nodeTimeoutMillis = nodeTimeoutMillis
+            self.keepDirectory = keepDirectory
+            self.extraArguments = extraArguments
+        }
+    }
+
+    public struct Node: Sendable {
+        public let address: NodeAddress
+        public let busPort: Int
+        public let directory: String
+        public let logPath: String
+        public let pid: Int32
+        /// Filled once the cluster forms.
+        public internal(set) var id: String
+        public internal(set) var isPrimary: Bool
+    }
+
+    public let options: Options
+    public let directory: String
+    public private(set) var nodes: [Node] = []
+    private var processes: [Int32: Process] = [:]
+    private let lock = NSLock()
+    private var stopped = false
+
+    private init(options: Options, directory: String) {
+        self.options = options
+        self.directory = directory
+    }
+
+    public var seed: NodeAddress { nodes[0].address }
+    public var addresses: [NodeAddress] { nodes.map(\.address) }
+
+    /// Starts the processes and forms the cluster. On any failure it stops what it started and throws.
+    public static func start(_ options: Options, progress: @Sendable (String) -> Void = { _ in }) async throws -> LabCluster {
+        guard options.primaries >= 1, options.primaries <= 200 else { throw LabError.badOption("--primaries must be between 1 and 200") }
+        guard options.replicasPerPrimary >= 0, options.replicasPerPrimary <= 5 else { throw LabError.badOption("--replicas must be between 0 and 5") }
+        guard FileManager.default.isExecutableFile(atPath: options.serverPath) else { throw LabError.serverNotExecutable(options.serverPath) }
+        let directory = try makeTemporaryDirectory()
+        let lab = LabCluster(options: options, directory: directory)
+        do {
+            let count = options.primaries * (1 + options.replicasPerPrimary)
+            progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
+            try lab.launch(count: count)
+            try await lab.waitUntilAnswering()
+            progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
+            try await LabClusterBuilder(lab: lab).form()
+            return lab
+        } catch {
+            lab.stop()
+            throw error
+        }
+    }
+
+    // MARK: - Processes
+
+    private func launch(count: Int) throws {
+        let ports = try FreePort.pick(count: count * 2)
+        for index in 0..<count {
+            let port = ports[index * 2]
+            let busPort = ports[index * 2 + 1]
+            let nodeDirectory = "\(directory)/node-\(port)"
+            try FileManager.default.createDirectory(atPath: nodeDirectory, withIntermediateDirectories: true)
+            let logPath = "\(nodeDirectory)/server.log"
+            let arguments = [
+                "--port", "\(port)", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                "--cluster-port", "\(busPort)", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "\(options.nodeTimeoutMillis)",
+                "--dir", nodeDirectory, "--logfile", logPath, "--daemonize", "no",
+                "--save", "", "--appendonly", "no", "--loglevel", "notice",
+            ] + options.extraArguments
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: options.serverPath)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: nodeDirectory)
+            // Startup errors (bad option, port in use) print before the log file opens.
+            _ = FileManager.default.createFile(atPath: "\(nodeDirectory)/stdout.log", contents: nil)
+            let output = FileHandle(forWritingAtPath: "\(nodeDirectory)/stdout.log")
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            lock.withLock {
+                processes[process.processIdentifier] = process
+                nodes.append(Node(
+                    address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort,
+                    directory: nodeDirectory, logPath: logPath, pid: process.processIdentifier, id: "", isPrimary: false
+                ))
+            }
+        }
+    }
+
+    private func waitUntilAnswering() async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        for node in nodes {
+            while true {
+                if let process = lock.withLock({ processes[node.pid] }), !process.isRunning {
+                    throw LabError.nodeDidNotStart(port: node.address.port, detail: startupError(node))
+                }
+                if let connection = try? await RedisConnection.connect(to: node.address, options: ConnectionOptions(connectTimeout: .milliseconds(200))) {
+                    connection.close()
+                    break
+                }
+                if ContinuousClock.now > deadline {
+                    throw LabError.nodeDidNotStart(port: node.address.port, detail: "no answer within 15 s; see \(node.logPath)")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    private func startupError(_ node: Node) -> String {
+        for path in ["\(node.directory)/stdout.log", node.logPath] {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               let line = text.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                return sanitizedForDisplay(String(line))
+            }
+        }
+        return "the process exited"
+    }
+
+    func record(id: String, isPrimary: Bool, at index: Int) {
+        lock.withLock {
+            nodes[index].id = id
+            nodes[index].isPrimary = isPrimary
+        }
+    }
+
+    // MARK: - Rehearsing failures (only ever on processes this lab started)
+
+    public func node(at address: NodeAddress) -> Node? { nodes.first { $0.address == address } }
+
+    /// SIGSTOP: the node keeps its TCP port open but never answers, like a hung host.
+    public func pause(_ address: NodeAddress) { signal(SIGSTOP, to: address) }
+    public func resume(_ address: NodeAddress) { signal(SIGCONT, to: address) }
+    public func kill(_ address: NodeAddress) { signal(SIGKILL, to: address) }
+
+    private func signal(_ signal: Int32, to address: NodeAddress) {
+        guard let node = node(at: address), lock.withLock({ processes[node.pid] != nil }) else { return }
+        _ = Glibc.kill(node.pid, signal)
+    }
+
+    /// Stops every process this lab started (resuming paused ones first so they can exit),
+    /// waits for them, and removes the directory unless asked to keep it. Safe to call twice.
+    public func stop() {
+        let owned: [Process] = lock.withLock {
+            if stopped { return [] }
+            stopped = true
+            return Array(processes.values)
+        }
+        for process in owned where process.isRunning {
+            _ = Glibc.kill(process.processIdentifier, SIGCONT)
+            _ = Glibc.kill(process.processIdentifier, SIGTERM)
+        }
+        let deadline = Date().addingTimeInterval(5)
+        for process in owned {
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+        }
+        for process in owned where process.isRunning { process.waitUntilExit() }
+        if !options.keepDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    deinit { stop() }
+
+    private static func makeTemporaryDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(base)/shardtop-lab-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw LabError.badOption("cannot create a temporary directory under \(base)") }
+        return String(cString: made)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+
+/// Exit codes shardtop promises to scripts.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    /// `check` found errors.
+    static let problemsFound: Int32 = 1
+    /// Could not run: bad arguments, nothing reachable, no server binary.
+    static let couldNotRun: Int32 = 2
+}
+
+/// Prints one line to stderr and exits with `code`: the whole error an operator sees, no stack trace.
+func fail(_ message: String, code: Int32 = ExitStatus.couldNotRun) -> ExitCode {
+    FileHandle.standardError.write(Data("shardtop: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("shardtop: \(message)\n".utf8))
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct LabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Start a real local cluster on free loopback ports to try shardtop on.",
+        discussion: """
+        Starts redis-server (or valkey-server) processes in a temporary directory, builds the cluster
+        itself (ADDSLOTSRANGE, MEET, REPLICATE) and keeps running until Ctrl-C, which stops exactly
+        the processes it started and removes the directory (unless --keep).
+
+        Examples:
+          shardtop lab
+          shardtop lab --primaries 5 --replicas 2 --load 2000
+          shardtop lab --server ~/.local/bin/valkey-server --keep
+        """
+    )
+
+    @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
+    var server: String?
+
+    @Option(help: "Number of primaries.")
+    var primaries = 3
+
+    @Option(help: "Replicas per primary.")
+    var replicas = 1
+
+    @Option(help: ArgumentHelp("cluster-node-timeout for the lab nodes.", valueName: "ms"))
+    var nodeTimeout = 5000
+
+    @Option(help: ArgumentHelp("Run a workload of this many operations per second over all slots, with hot keys.", valueName: "ops"))
+    var load: Int?
+
+    @Flag(help: "Keep the lab directory (node logs, nodes.conf) after exit.")
+    var keep = false
+
+    func run() async throws {
+        let serverPath: String
+        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
+        if let load, load <= 0 || load > 1_000_000 { throw fail("--load must be between 1 and 1000000 operations per second") }
+
+        let options = LabCluster.Options(
+            serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
+            nodeTimeoutMillis: nodeTimeout, keepDirectory: keep
+        )
+        // Signals are caught before any server starts, so Ctrl-C during formation still cleans up.
+        let stopper = LabStopper()
+        stopper.installSignalHandlers()
+        let starting = Task { try await LabCluster.start(options) { line in printError(line) } }
+        let lab: LabCluster
+        do {
+            lab = try await stopper.race(starting)
+        } catch is CancellationError {
+            printError("interrupted; stopped the nodes started so far")
+            throw ExitCode(130)
+        } catch {
+            throw fail("\(error)")
+        }
+
+        var workload: Task<Void, Never>?
+        if let load {
+            let generator = LabWorkload(seeds: lab.addresses, opsPerSecond: load)
+            workload = Task { await generator.run() }
+        }
+        say("lab cluster ready: \(lab.nodes.count) nodes, seed \(lab.seed)")
+        say("  shardtop snapshot \(lab.seed)")
+        say("  logs: \(lab.directory)/node-<port>/server.log")
+        say("press Ctrl-C to stop the cluster\(keep ? " (its directory is kept)" : " and remove its directory")")
+        await stopper.waitForSignal()
+        workload?.cancel()
+        printError("stopping \(lab.nodes.count) lab nodes")
+        lab.stop()
+    }
+}
+
+/// Turns SIGINT/SIGTERM/SIGHUP into an orderly lab shutdown instead of orphaned servers.
+/// Waiters are plain continuations, not a shared AsyncStream: cancelling one stream consumer
+/// would finish the stream for every later waiter.
+final class LabStopper: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var signalled = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func installSignalHandlers() {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.fire() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func fire() {
+        let woken: [CheckedContinuation<Void, Never>] = lock.withLock {
+            signalled = true
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    func waitForSignal() async {
+        await withCheckedContinuation { continuation in
+            let already: Bool = lock.withLock {
+                if signalled { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
+
+    /// Waits for the lab to form, or for a signal; on a signal the start is cancelled, and
+    /// `LabCluster.start` stops whatever it had already launched before rethrowing.
+    func race(_ starting: Task<LabCluster, any Error>) async throws -> LabCluster {
+        Task {
+            await self.waitForSignal()
+            starting.cancel()
+        }
+        return try await starting.value
+    }
+}
+
+/// Unbuffered stdout: the seed line must reach a pipe or file at once, not when the lab exits.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

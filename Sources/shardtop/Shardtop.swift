@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct Shardtop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shardtop",
+        abstract: "A live control room for Redis Cluster and Valkey.",
+        discussion: """
+        Point shardtop at any node; it discovers the whole cluster from there.
+
+        Examples:
+          shardtop lab                              start a local 3x1 cluster to try things on
+          shardtop snapshot 10.0.0.5:6379           one poll of the whole cluster, as a table
+          shardtop snapshot redis://ops@host:6379 --json
+          shardtop check host:6379 && echo healthy  exit 0 healthy, 1 problems found, 2 could not run
+
+        Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file, never the command line.
+        """,
+        version: "0.1.0",
+        subcommands: [SnapshotCommand.self, CheckCommand.self, LabCommand.self]
+    )
+}

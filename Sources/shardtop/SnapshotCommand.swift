@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Poll the whole cluster once and print it.",
+        discussion: """
+        Examples:
+          shardtop snapshot 127.0.0.1:7000
+          shardtop snapshot 127.0.0.1:7000 --json | jq '.nodes[] | select(.role == "replica") | .lagBytes'
+        Exit status: 0 printed, 2 no node could be reached.
+        """
+    )
+
+    @OptionGroup var connection: ConnectionArguments
+
+    @Flag(help: "Print JSON (the same values the dashboard shows) instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let (seeds, options) = try connection.resolve()
+        let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds)
+        let findings = ClusterCheck.findings(snapshot, lag: connection.lagThresholds)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(SnapshotDocument(snapshot: snapshot, findings: findings))
+            FileHandle.standardOutput.write(data)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            print(SnapshotTable.render(snapshot, findings: findings), terminator: "")
+        }
+    }
+}
+
+/// One poll for the headless commands, failing with a one-line reason when nothing answers.
+enum PollOnce {
+    static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds) async throws(ExitCode) -> ClusterSnapshot {
+        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
+        let (snapshot, _) = await poller.tick()
+        await poller.shutdown()
+        guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
+            let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }
+            throw fail("no node answered: \(reasons.first ?? "no seed reachable")\(reasons.count > 1 ? " (and \(reasons.count - 1) more)" : "")")
+        }
+        return snapshot
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import ShardtopCore
+
+/// The plain-text form of a snapshot: one header line, one row per node, then findings.
+enum SnapshotTable {
+    static func render(_ snapshot: ClusterSnapshot, findings: [Finding]) -> String {
+        let up = snapshot.nodes.filter { $0.health == .ok }.count
+        var out = "cluster \(snapshot.state)  slots \(snapshot.slotsCovered)/\(hashSlotCount)  nodes \(snapshot.nodes.count) (\(up) ok)  "
+        out += "open slots \(snapshot.openSlots.count)  findings \(findings.count)\n"
+        let header = ["ADDRESS", "ID", "ROLE", "PRIMARY", "HEALTH", "SLOTS", "KEYS", "OPS/S", "MEMORY", "OFFSET", "LAG", "VERSION"]
+        var rows: [[String]] = [header]
+        for node in snapshot.nodes {
+            rows.append([
+                node.address.description,
+                SnapshotDiff.short(node.id),
+                node.role.rawValue,
+                node.primaryId.map { SnapshotDiff.short($0) } ?? "-",
+                node.health.rawValue,
+                node.isPrimary ? "\(node.slotCount)" : "-",
+                node.keys.map { "\($0)" } ?? "?",
+                node.opsPerSec.map { "\($0)" } ?? "?",
+                node.usedMemory.map(Format.bytes) ?? "?",
+                node.replicationOffset.map { "\($0)" } ?? "?",
+                node.role == .replica ? "\(node.lagBytes.map(Format.bytes) ?? "?")/\(node.lagSeconds.map { "\($0)s" } ?? "?")" : "-",
+                node.version.map { "\(node.server ?? "") \($0)" } ?? "?",
+            ])
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        for row in rows {
+            let cells = row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+            out += cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        for open in snapshot.openSlots {
+            out += "open slot \(open.slot): \(open.state.rawValue) on \(SnapshotDiff.short(open.node)), peer \(SnapshotDiff.short(open.peer))\n"
+        }
+        for node in snapshot.nodes {
+            if let error = node.error { out += "\(node.address): \(error)\n" }
+        }
+        for finding in findings {
+            out += "\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)\n"
+        }
+        return out
+    }
+}
+
+enum Format {
+    /// Bytes in binary units with one decimal, the way `INFO memory`'s human fields read.
+    static func bytes(_ value: Int64) -> String {
+        let units = ["B", "K", "M", "G", "T"]
+        var amount = Double(value)
+        var unit = 0
+        while abs(amount) >= 1024, unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(value)B" : String(format: "%.1f%@", amount, units[unit])
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}
