@@ -17,6 +17,6 @@ struct Shardtop: AsyncParsableCommand {
         Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file, never the command line.
         """,
         version: "0.1.0",
-        subcommands: [SnapshotCommand.self, CheckCommand.self, LabCommand.self]
+        subcommands: [SnapshotCommand.self, CheckCommand.self, LabCommand.self, BenchCommand.self]
     )
 }

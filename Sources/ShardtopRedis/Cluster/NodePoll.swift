@@ -4,8 +4,8 @@ import ShardtopCore
 
 /// One poll of one node: a single pipelined round trip, parsed at the edge into typed values.
 public enum NodePoll {
-    /// INFO sections shardtop reads. Multi-section INFO exists since Redis 7.0; one request keeps it one round trip.
-    public static let infoSections = ["server", "clients", "memory", "stats", "replication", "cpu", "keyspace"]
+    /// INFO sections shardtop reads (persistence carries `loading:`). Multi-section INFO exists since Redis 7.0; one request keeps it one round trip.
+    public static let infoSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"]
 
     public static let commands: [[String]] = [
         ["CLUSTER", "NODES"],

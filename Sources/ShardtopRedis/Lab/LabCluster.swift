@@ -93,6 +93,9 @@ public final class LabCluster: @unchecked Sendable {
                 "--cluster-node-timeout", "\(options.nodeTimeoutMillis)",
                 "--dir", nodeDirectory, "--logfile", logPath, "--daemonize", "no",
                 "--save", "", "--appendonly", "no", "--loglevel", "notice",
+                // The server waits 5 s by default before a diskless first sync, hoping to batch replicas;
+                // in a lab that is just 5 s of waiting.
+                "--repl-diskless-sync-delay", "0",
             ] + options.extraArguments
             let process = Process()
             process.executableURL = URL(fileURLWithPath: options.serverPath)

@@ -134,8 +134,8 @@ public enum ClusterNodesParser {
         }
     }
 
-    private static func slot(_ text: Substring) throws -> Int {
-        guard let slot = Int(text) else { throw LineProblem("bad slot \"\(text)\"") }
+    private static func slot(_ text: Substring, in token: Substring) throws -> Int {
+        guard let slot = Int(text) else { throw LineProblem("bad slot \"\(token)\"") }
         guard (0..<hashSlotCount).contains(slot) else {
             throw LineProblem("slot \(slot) out of range 0-\(hashSlotCount - 1)")
         }
@@ -145,8 +145,8 @@ public enum ClusterNodesParser {
     /// `N` or `A-B`.
     private static func slotRange(_ token: Substring) throws -> SlotRange {
         let bounds = token.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        let start = try slot(bounds[0])
-        let end = bounds.count > 1 ? try slot(bounds[1]) : start
+        let start = try slot(bounds[0], in: token)
+        let end = bounds.count > 1 ? try slot(bounds[1], in: token) : start
         guard start <= end else { throw LineProblem("slot range \"\(token)\" runs backwards") }
         return SlotRange(start, end)
     }
@@ -164,7 +164,7 @@ public enum ClusterNodesParser {
         } else {
             throw LineProblem("bad open slot \"\(token)\"")
         }
-        let slot = try slot(inner[..<arrow.lowerBound])
+        let slot = try slot(inner[..<arrow.lowerBound], in: token)
         let peer = try nodeID(inner[arrow.upperBound...])
         return OpenSlotMark(slot: slot, direction: direction, peerID: String(peer))
     }
