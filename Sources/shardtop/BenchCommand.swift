@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure shardtop against redis-cli on a real local cluster (for the README).",
         shouldDisplay: false,
-        subcommands: []
+        subcommands: [BenchSnapshotCommand.self]
     )
 }
