@@ -37,8 +37,10 @@ public enum SnapshotDiff {
         add: (ClusterEvent.Kind, ClusterEvent.Severity, String?, String) -> Void
     ) {
         let name = label(after)
-        let wasReachable = before.health != .unreachable
-        let isReachable = after.health != .unreachable
+        // From whether it answered, not from `health`: a cluster FAIL verdict outranks
+        // unreachable in `health`, yet the node is still silent.
+        let wasReachable = before.isReachable
+        let isReachable = after.isReachable
         if wasReachable && !isReachable {
             add(.nodeUnreachable, .error, after.id, "\(name) unreachable from here: \(after.error ?? "no answer")")
         } else if !wasReachable && isReachable {

@@ -13,10 +13,11 @@ struct Shardtop: AsyncParsableCommand {
           shardtop snapshot 10.0.0.5:6379           one poll of the whole cluster, as a table
           shardtop snapshot redis://ops@host:6379 --json
           shardtop check host:6379 && echo healthy  exit 0 healthy, 1 problems found, 2 could not run
+          shardtop watch host:6379 --status         live events, one line each
 
         Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file, never the command line.
         """,
         version: "0.1.0",
-        subcommands: [SnapshotCommand.self, CheckCommand.self, LabCommand.self, BenchCommand.self]
+        subcommands: [SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self, BenchCommand.self]
     )
 }

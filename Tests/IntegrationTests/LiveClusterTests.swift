@@ -50,6 +50,16 @@ import ShardtopRedis
             #expect(node.slots == entry.slots.sorted())
         }
         #expect(snapshot.shards.map(\.replicaIds.count) == [1, 1, 1])
+
+        // RESP3 (HELLO 3) sees the same cluster: INFO and CLUSTER NODES arrive as verbatim strings.
+        var resp3 = TestServers.fastOptions
+        resp3.protocolVersion = 3
+        let resp3Poller = ClusterPoller(seeds: [lab.seed], options: resp3)
+        let (viaResp3, _) = await resp3Poller.tick()
+        await resp3Poller.shutdown()
+        #expect(viaResp3.nodes.map(\.id) == snapshot.nodes.map(\.id))
+        #expect(viaResp3.nodes.map(\.slots) == snapshot.nodes.map(\.slots))
+        #expect(viaResp3.nodes.allSatisfy { $0.health == .ok && $0.server == engine.rawValue })
     }
 
     @Test(arguments: Engine.allCases)

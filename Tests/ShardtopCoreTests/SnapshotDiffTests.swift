@@ -23,6 +23,15 @@ import ShardtopCore
         #expect(up.map(\.kind) == [.nodeReachable])
     }
 
+    @Test func clusterFailVerdictOnASilentNodeIsNotReportedAsBack() {
+        let a = snapshot(cluster.reports())
+        let b = snapshot(cluster.reports(unreachable: ["b".padded]), previous: a)
+        let c = snapshot(cluster.reports(unreachable: ["b".padded], flagsFor: { $0.id == "b".padded ? .fail : [] }), previous: b)
+        #expect(c.node(id: "b".padded)?.health == .fail)
+        let kinds = SnapshotDiff.events(from: b, to: c).map(\.kind)
+        #expect(kinds == [.healthChanged])
+    }
+
     @Test func failoverShowsRoleFlipsAndFlags() {
         let a = snapshot(cluster.reports())
         var after = cluster

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Poll the cluster live and print what changes, one line per event (no terminal needed).",
+        discussion: """
+        Each tick polls every node (one pipelined round trip each) and prints the events since the
+        last tick: nodes unreachable or back, cluster pfail/fail, failovers, slots moving, migrations
+        opening or closing, replica links, lag crossing the thresholds, nodes joining or leaving.
+        With --status it also prints a one-line summary every tick.
+
+        Examples:
+          shardtop watch 127.0.0.1:7000
+          shardtop watch 127.0.0.1:7000 --interval 0.5 --status --json >> cluster-events.jsonl
+        """
+    )
+
+    @OptionGroup var connection: ConnectionArguments
+
+    @Option(help: ArgumentHelp("Seconds between polls.", valueName: "s"))
+    var interval: Double = 1
+
+    @Flag(help: "Print a one-line summary every tick as well.")
+    var status = false
+
+    @Flag(help: "Print events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        let (seeds, options) = try connection.resolve()
+        guard interval >= 0.1, interval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
+        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: connection.lagThresholds)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var first = true
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let (snapshot, events) = await poller.tick()
+            if first {
+                first = false
+                guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
+                    let reason = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }.first
+                    throw fail("no node answered: \(reason ?? "no seed reachable")")
+                }
+                emit("watching \(snapshot.nodes.count) nodes every \(interval) s; Ctrl-C to stop")
+            }
+            for event in events {
+                if json, let data = try? encoder.encode(event) {
+                    emit(String(decoding: data, as: UTF8.self))
+                } else {
+                    emit("\(Self.clock(event.time)) \(event.severity.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(event.message)")
+                }
+            }
+            if status && !json {
+                let answering = snapshot.nodes.filter { $0.error == nil }.count
+                emit("\(Self.clock(snapshot.time)) status  \(snapshot.state), \(answering)/\(snapshot.nodes.count) nodes answering, \(snapshot.slotsCovered) slots covered, \(snapshot.openSlots.count) open")
+            }
+            let elapsed = ContinuousClock.now - started
+            let period = Duration.milliseconds(Int(interval * 1000))
+            if elapsed < period { try await Task.sleep(for: period - elapsed) }
+        }
+    }
+
+    static func clock(_ time: Double) -> String {
+        let date = Date(timeIntervalSince1970: time)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss.SSS"
+        return formatter.string(from: date)
+    }
+
+    /// Unbuffered, so `watch | tee` and log shippers see each line as it happens.
+    private func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
