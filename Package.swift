@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point one way: shardtop (executable) -> ShardtopRedis -> ShardtopCore.
-// ShardtopCore holds plain values only (no I/O), so a second engine could sit beside ShardtopRedis.
+// Layers point one way: shardtop (executable) -> ShardtopTerminal -> ShardtopUI -> ShardtopCore,
+// and shardtop -> ShardtopRedis -> ShardtopCore. ShardtopCore holds plain values only (no I/O),
+// so a second engine could sit beside ShardtopRedis; ShardtopUI is pure (state in, cell grid out),
+// and ShardtopTerminal is the only code that touches ncurses.
 let package = Package(
     name: "shardtop",
     platforms: [.macOS(.v14)],
@@ -12,9 +14,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "ShardtopCore"),
+        // ncursesw from libncurses-dev; the module map links it, shim.h wraps the macros Swift cannot import.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(
+            name: "ShardtopUI",
+            dependencies: ["ShardtopCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "ShardtopTerminal", dependencies: ["ShardtopUI", "CNcurses"]),
         .target(
             name: "ShardtopRedis",
             dependencies: [
@@ -28,10 +38,17 @@ let package = Package(
             dependencies: [
                 "ShardtopCore",
                 "ShardtopRedis",
+                "ShardtopUI",
+                "ShardtopTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"]),
+        .testTarget(
+            name: "ShardtopUITests",
+            dependencies: ["ShardtopUI", "ShardtopCore"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "ShardtopRedisTests",
             dependencies: [

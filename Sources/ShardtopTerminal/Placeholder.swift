@@ -1,0 +1,1 @@
+// The only code that calls ncurses; see TerminalSession.swift.

@@ -1,0 +1,60 @@
+import ShardtopCore
+
+/// Everything that can change the dashboard's state: keys mapped through the binding table,
+/// and data arriving from the poller.
+public enum Action: Sendable, Equatable {
+    case quit
+    case showScreen(ScreenID)
+    case nextScreen
+    case previousScreen
+    case toggleHelp
+    case togglePause
+    case faster
+    case slower
+    case moveUp, moveDown, moveLeft, moveRight
+    case pageUp, pageDown, jumpTop, jumpBottom
+    case nextSortColumn
+    case reverseSort
+    case startFilter
+    case filterInput(Character)
+    case filterBackspace
+    case filterDone
+    case filterCancel
+    case openDetail
+    case back
+    case cycleOverlay
+    case cycleTheme
+    case labKill
+    case labPause
+    case labResume
+    case snapshotArrived(ClusterSnapshot, [ClusterEvent])
+    case slotKeysArrived([Int: Int])
+    case resized(width: Int, height: Int)
+    case clock(Double)
+    case status(String)
+}
+
+/// What the reducer asks the outside world to do. The reducer itself never performs I/O.
+public enum Effect: Sendable, Equatable {
+    case quit
+    case setInterval(Double)
+    case setPaused(Bool)
+    case cycleTheme
+    case labSignal(LabSignal, NodeAddressText)
+    case requestSlotKeys
+}
+
+public enum LabSignal: String, Sendable, Equatable {
+    case kill
+    case pause
+    case resume
+}
+
+/// A node address as text ("127.0.0.1:7001"), so effects stay plain values.
+public typealias NodeAddressText = String
+
+extension ClusterSnapshot: Equatable {
+    public static func == (lhs: ClusterSnapshot, rhs: ClusterSnapshot) -> Bool {
+        lhs.time == rhs.time && lhs.nodes == rhs.nodes && lhs.state == rhs.state && lhs.openSlots == rhs.openSlots
+    }
+}

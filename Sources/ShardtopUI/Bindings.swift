@@ -1,0 +1,67 @@
+/// The binding table. Add a key here and it appears in the footer, on the help screen and in the
+/// README (a test fails when the README table is stale).
+public enum Bindings {
+    static let labOnly: @Sendable (AppState) -> String? = { state in
+        if state.readOnly { return "read-only mode" }
+        if !state.isLab { return "only for nodes started by `shardtop lab`" }
+        guard let node = NodesScreenModel.selectedNode(state) else { return "no node selected" }
+        return state.labAddresses.contains(node.address.description) ? nil : "\(node.address) was not started by this lab"
+    }
+
+    public static let all: [Binding] = [
+        Binding([.character("q")], label: "quit", help: "Quit shardtop (the terminal is restored).", action: .quit, inFooter: true),
+        Binding([.character("?"), .function(1)], label: "help", help: "Show or hide this help.", action: .toggleHelp, inFooter: true),
+        Binding([.character("1")], label: "overview", help: "Overview: health banner, one line per shard, totals.", action: .showScreen(.overview)),
+        Binding([.character("2")], label: "nodes", help: "Nodes: every node, sortable and filterable.", action: .showScreen(.nodes)),
+        Binding([.character("3")], label: "slots", help: "Slot map: all 16384 slots coloured by owner.", action: .showScreen(.slots)),
+        Binding([.character("4")], label: "replication", help: "Replication: link state and lag per replica.", action: .showScreen(.replication)),
+        Binding([.character("5")], label: "balance", help: "Balance: slots, keys, memory and ops/s per primary.", action: .showScreen(.balance)),
+        Binding([.character("6")], label: "events", help: "Events: timeline of what changed.", action: .showScreen(.events)),
+        Binding([.tab], label: "next", help: "Next screen.", action: .nextScreen, inFooter: true),
+        Binding([.backTab], label: "previous", help: "Previous screen.", action: .previousScreen),
+        Binding([.character("p")], label: "pause", help: "Pause or resume refreshing.", action: .togglePause, inFooter: true),
+        Binding([.character("+")], label: "slower", help: "Poll less often (longer interval).", action: .slower),
+        Binding([.character("-")], label: "faster", help: "Poll more often (shorter interval).", action: .faster),
+        Binding([.character("t")], label: "theme", help: "Cycle colour themes.", action: .cycleTheme),
+        Binding([.up, .character("k")], label: "up", help: "Move up.", action: .moveUp),
+        Binding([.down, .character("j")], label: "down", help: "Move down.", action: .moveDown),
+        Binding([.left, .character("h")], label: "left", help: "Move left.", action: .moveLeft),
+        Binding([.right, .character("l")], label: "right", help: "Move right.", action: .moveRight),
+        Binding([.pageUp], label: "page up", help: "Move one page up.", action: .pageUp),
+        Binding([.pageDown], label: "page down", help: "Move one page down.", action: .pageDown),
+        Binding([.home, .character("g")], label: "top", help: "Jump to the first row.", action: .jumpTop),
+        Binding([.end, .character("G")], label: "bottom", help: "Jump to the last row.", action: .jumpBottom),
+        Binding([.character("s")], scope: .screen(.nodes), label: "sort", help: "Sort by the next column.", action: .nextSortColumn, inFooter: true),
+        Binding([.character("r")], scope: .screen(.nodes), label: "reverse", help: "Reverse the sort order.", action: .reverseSort),
+        Binding([.character("/")], scope: .screen(.nodes), label: "filter", help: "Filter nodes by text (address, id, role, health).", action: .startFilter, inFooter: true),
+        Binding([.enter], scope: .screen(.nodes), label: "detail", help: "Show everything about the selected node.", action: .openDetail, inFooter: true),
+        Binding([.escape], scope: .screen(.nodes), label: "back", help: "Close the detail view or clear the filter.", action: .back),
+        Binding([.character("o")], scope: .screen(.slots), label: "overlay", help: "Cycle the overlay: owner, keys per slot, open slots.", action: .cycleOverlay, inFooter: true),
+        Binding([.character("/")], scope: .screen(.events), label: "filter", help: "Filter events by text (node, kind, message).", action: .startFilter, inFooter: true),
+        Binding([.escape], scope: .screen(.events), label: "clear", help: "Clear the event filter.", action: .back),
+        Binding([.character("K")], scope: .screen(.nodes), label: "lab kill", help: "Lab only: SIGKILL the selected node.", danger: .destructive, action: .labKill, inFooter: true, disabledReason: labOnly),
+        Binding([.character("Z")], scope: .screen(.nodes), label: "lab pause", help: "Lab only: SIGSTOP the selected node (it hangs, like a frozen host).", danger: .destructive, action: .labPause, inFooter: true, disabledReason: labOnly),
+        Binding([.character("C")], scope: .screen(.nodes), label: "lab resume", help: "Lab only: SIGCONT the selected node.", danger: .caution, action: .labResume, disabledReason: labOnly),
+    ]
+
+    /// The bindings that apply on a screen, in table order.
+    public static func active(on screen: ScreenID) -> [Binding] {
+        all.filter { $0.applies(to: screen) }
+    }
+
+    /// The binding a key triggers on a screen; a screen binding wins over a global one.
+    public static func binding(for key: Key, on screen: ScreenID) -> Binding? {
+        let candidates = active(on: screen).filter { $0.keys.contains(key) }
+        return candidates.first { $0.scope != .global } ?? candidates.first
+    }
+
+    /// The README's key table, generated so it cannot go stale.
+    public static func markdownTable() -> String {
+        var out = "| key | where | what it does |\n|---|---|---|\n"
+        for binding in all {
+            let keys = binding.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
+            out += "| \(keys) | \(binding.scope) | \(binding.help) |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,162 @@
+import ShardtopCore
+
+/// The only place state changes. Pure: returns effects for the outside world to perform.
+public enum Reducer {
+    public static let intervals: [Double] = [0.25, 0.5, 1, 2, 5, 10, 30]
+
+    /// Decodes a key in the current context: a filter being typed takes every printable key;
+    /// otherwise the binding table decides. A disabled binding explains itself in the status line.
+    public static func handle(key: Key, state: inout AppState) -> [Effect] {
+        if key == .resize { return [] }
+        if let editing = editingFilter(state) {
+            switch key {
+            case .enter: return reduce(&state, .filterDone)
+            case .escape: return reduce(&state, .filterCancel)
+            case .backspace: return reduce(&state, .filterBackspace)
+            case .character(let c): return reduce(&state, .filterInput(c))
+            default: _ = editing; return []
+            }
+        }
+        if state.showHelp, key == .escape { return reduce(&state, .toggleHelp) }
+        guard let binding = Bindings.binding(for: key, on: state.screen) else { return [] }
+        if let reason = binding.disabledReason(state) {
+            state.status = "\(binding.label): \(reason)"
+            return []
+        }
+        return reduce(&state, binding.action)
+    }
+
+    private static func editingFilter(_ state: AppState) -> TextFilter? {
+        switch state.screen {
+        case .nodes where state.nodes.filter.editing: state.nodes.filter
+        case .events where state.eventFilter.editing: state.eventFilter
+        default: nil
+        }
+    }
+
+    public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .quit:
+            return [.quit]
+        case .showScreen(let screen):
+            state.screen = screen
+            state.showHelp = false
+            return screen == .slots && state.slots.overlay == .keys ? [.requestSlotKeys] : []
+        case .nextScreen:
+            return reduce(&state, .showScreen(state.screen.next))
+        case .previousScreen:
+            return reduce(&state, .showScreen(state.screen.previous))
+        case .toggleHelp:
+            state.showHelp.toggle()
+        case .togglePause:
+            state.paused.toggle()
+            state.status = state.paused ? "paused: press p to resume" : "resumed"
+            return [.setPaused(state.paused)]
+        case .faster, .slower:
+            let index = intervals.firstIndex { $0 >= state.interval } ?? 2
+            let next = action == .faster ? max(0, index - 1) : min(intervals.count - 1, index + 1)
+            state.interval = intervals[next]
+            state.status = "refresh every \(Format.seconds(state.interval))"
+            return [.setInterval(state.interval)]
+        case .cycleTheme:
+            return [.cycleTheme]
+        case .moveUp, .moveDown, .moveLeft, .moveRight, .pageUp, .pageDown, .jumpTop, .jumpBottom:
+            move(&state, action)
+        case .nextSortColumn:
+            let all = NodeColumn.allCases
+            state.nodes.sortColumn = all[(state.nodes.sortColumn.rawValue + 1) % all.count]
+            state.status = "sorted by \(NodesScreenModel.title(state.nodes.sortColumn))"
+        case .reverseSort:
+            state.nodes.ascending.toggle()
+        case .startFilter:
+            if state.screen == .events { state.eventFilter.editing = true } else { state.nodes.filter.editing = true }
+        case .filterInput(let character):
+            if state.screen == .events { state.eventFilter.text.append(character) } else {
+                state.nodes.filter.text.append(character)
+                state.nodes.selected = 0
+            }
+        case .filterBackspace:
+            if state.screen == .events { _ = state.eventFilter.text.popLast() } else { _ = state.nodes.filter.text.popLast() }
+        case .filterDone:
+            state.nodes.filter.editing = false
+            state.eventFilter.editing = false
+        case .filterCancel:
+            if state.screen == .events { state.eventFilter = TextFilter() } else { state.nodes.filter = TextFilter() }
+        case .openDetail:
+            if NodesScreenModel.selectedNode(state) != nil { state.nodes.detailOpen = true }
+        case .back:
+            if state.showHelp { state.showHelp = false }
+            else if state.screen == .events { state.eventFilter = TextFilter() }
+            else if state.nodes.detailOpen { state.nodes.detailOpen = false }
+            else { state.nodes.filter = TextFilter() }
+        case .cycleOverlay:
+            let all = SlotMapView.Overlay.allCases
+            let index = all.firstIndex(of: state.slots.overlay) ?? 0
+            state.slots.overlay = all[(index + 1) % all.count]
+            state.status = "overlay: \(state.slots.overlay.rawValue)"
+            return state.slots.overlay == .keys ? [.requestSlotKeys] : []
+        case .labKill, .labPause, .labResume:
+            guard let node = NodesScreenModel.selectedNode(state) else { return [] }
+            let signal: LabSignal = action == .labKill ? .kill : action == .labPause ? .pause : .resume
+            state.status = "lab: \(signal.rawValue) \(node.address)"
+            return [.labSignal(signal, node.address.description)]
+        case .snapshotArrived(let snapshot, let events):
+            state.snapshot = snapshot
+            state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)
+            state.history.record(snapshot)
+            state.events += events
+            if state.events.count > AppState.eventCap { state.events.removeFirst(state.events.count - AppState.eventCap) }
+            clampSelection(&state)
+        case .slotKeysArrived(let counts):
+            state.slots.keysPerSlot = counts
+        case .resized(let width, let height):
+            state.width = width
+            state.height = height
+        case .clock(let now):
+            state.now = now
+        case .status(let text):
+            state.status = text
+        }
+        return []
+    }
+
+    private static func move(_ state: inout AppState, _ action: Action) {
+        let page = max(1, state.height - 8)
+        switch state.screen {
+        case .slots:
+            let step = SlotMapLayout.slotsPerCell(width: state.width, height: state.height)
+            let row = SlotMapLayout.columns(width: state.width) * step
+            var cursor = state.slots.cursor
+            switch action {
+            case .moveLeft: cursor -= step
+            case .moveRight: cursor += step
+            case .moveUp: cursor -= row
+            case .moveDown: cursor += row
+            case .pageUp: cursor -= row * 4
+            case .pageDown: cursor += row * 4
+            case .jumpTop: cursor = 0
+            case .jumpBottom: cursor = hashSlotCount - 1
+            default: break
+            }
+            state.slots.cursor = min(max(0, cursor), hashSlotCount - 1)
+        default:
+            let count = NodesScreenModel.rows(state).count
+            var selected = state.nodes.selected
+            switch action {
+            case .moveUp: selected -= 1
+            case .moveDown: selected += 1
+            case .pageUp: selected -= page
+            case .pageDown: selected += page
+            case .jumpTop: selected = 0
+            case .jumpBottom: selected = count - 1
+            default: break
+            }
+            state.nodes.selected = min(max(0, selected), max(0, count - 1))
+        }
+    }
+
+    private static func clampSelection(_ state: inout AppState) {
+        let count = NodesScreenModel.rows(state).count
+        state.nodes.selected = min(state.nodes.selected, max(0, count - 1))
+    }
+}
