@@ -33,6 +33,10 @@ static inline int shim_key_btab(void) { return KEY_BTAB; }
 static inline int shim_key_f(int n) { return KEY_F(n); }
 static inline int shim_err(void) { return ERR; }
 
+/// newterm on the process's own stdin/stdout (Swift 6 cannot touch the C stdio globals).
+static inline SCREEN *shim_newterm(void) { return newterm(NULL, stdout, stdin); }
+static inline const char *shim_codeset(void) { return nl_langinfo(CODESET); }
+
 /// Draws one wide character with attributes and a colour pair at (y, x).
 static inline int shim_put_cell(int y, int x, wchar_t ch, attr_t attrs, short pair) {
     cchar_t cell;

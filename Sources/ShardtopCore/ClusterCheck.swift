@@ -66,7 +66,8 @@ public enum ClusterCheck {
                     nodes: [primary.id] + replicas.map(\.id)
                 ))
             }
-            for replica in replicas where replica.address.host == primary.address.host {
+            // On loopback every node shares the host by construction (a lab, a laptop): not a finding.
+            for replica in replicas where replica.address.host == primary.address.host && !primary.address.isLoopback {
                 findings.append(Finding(
                     severity: .warning, code: "replica-same-host",
                     message: "replica \(replica.address) runs on the same host as its primary \(primary.address)",

@@ -28,6 +28,11 @@ public struct NodeAddress: Hashable, Comparable, Sendable, Codable, CustomString
         self.port = port
     }
 
+    /// 127.0.0.0/8, ::1 or localhost: the node runs on the machine that dialled it.
+    public var isLoopback: Bool {
+        host.hasPrefix("127.") || host == "::1" || host.lowercased() == "localhost"
+    }
+
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ShardtopCore
 import ShardtopRedis
+import ShardtopTerminal
 
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,13 +11,15 @@ struct LabCommand: AsyncParsableCommand {
         abstract: "Start a real local cluster on free loopback ports to try shardtop on.",
         discussion: """
         Starts redis-server (or valkey-server) processes in a temporary directory, builds the cluster
-        itself (ADDSLOTSRANGE, MEET, REPLICATE) and keeps running until Ctrl-C, which stops exactly
-        the processes it started and removes the directory (unless --keep).
+        itself (ADDSLOTSRANGE, MEET, REPLICATE) and opens the dashboard on it, with lab-only keys to
+        kill, pause and resume nodes. Quitting (q or Ctrl-C) stops exactly the processes it started
+        and removes the directory (unless --keep). Without a terminal, it prints the seed and waits.
 
         Examples:
           shardtop lab
           shardtop lab --primaries 5 --replicas 2 --load 2000
           shardtop lab --server ~/.local/bin/valkey-server --keep
+          shardtop lab --no-dashboard               print the seed instead (for scripts)
         """
     )
 
@@ -37,6 +40,11 @@ struct LabCommand: AsyncParsableCommand {
 
     @Flag(help: "Keep the lab directory (node logs, nodes.conf) after exit.")
     var keep = false
+
+    @Flag(help: "Do not open the dashboard; print the seed and keep the cluster running until Ctrl-C.")
+    var noDashboard = false
+
+    @OptionGroup var display: DisplayArguments
 
     func run() async throws {
         let serverPath: String
@@ -66,6 +74,16 @@ struct LabCommand: AsyncParsableCommand {
             let generator = LabWorkload(seeds: lab.addresses, opsPerSecond: load)
             workload = Task { await generator.run() }
         }
+        if !noDashboard && TerminalCheck.problem() == nil {
+            defer {
+                workload?.cancel()
+                lab.stop()
+            }
+            try await DashboardLauncher.run(
+                seeds: [lab.seed], options: ConnectionOptions(), lag: .default, display: display, lab: lab
+            )
+            return
+        }
         say("lab cluster ready: \(lab.nodes.count) nodes, seed \(lab.seed)")
         say("  shardtop snapshot \(lab.seed)")
         say("  logs: \(lab.directory)/node-<port>/server.log")
@@ -88,11 +106,7 @@ final class LabStopper: @unchecked Sendable {
 
     func installSignalHandlers() {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in self?.fire() }
-            source.resume()
-            sources.append(source)
+            sources.append(makeSignalSource(signalNumber) { [weak self] in self?.fire() })
         }
     }
 

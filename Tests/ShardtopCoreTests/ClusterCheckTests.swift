@@ -4,8 +4,15 @@ import ShardtopCore
 @Suite struct ClusterCheckTests {
     let cluster = FakeCluster.threeByOne()
 
-    @Test func healthyClusterOnOneHostHasOnlySameHostWarnings() {
+    @Test func healthyClusterOnLoopbackHasNoFindings() {
         let snapshot = SnapshotAssembler.assemble(reports: cluster.reports(), previous: nil, now: 1)
+        #expect(ClusterCheck.findings(snapshot).isEmpty)
+    }
+
+    @Test func replicasOnTheirPrimarysHostAreWarnings() {
+        var shared = cluster
+        shared.host = "10.1.2.3"
+        let snapshot = SnapshotAssembler.assemble(reports: shared.reports(), previous: nil, now: 1)
         let findings = ClusterCheck.findings(snapshot)
         #expect(findings.allSatisfy { $0.severity == .warning && $0.code == "replica-same-host" })
         #expect(findings.count == 3)

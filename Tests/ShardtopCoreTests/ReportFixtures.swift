@@ -14,6 +14,7 @@ struct FakeCluster {
 
     var members: [Member]
     var state = "ok"
+    var host = "127.0.0.1"
 
     /// Three primaries with one replica each, slots split as redis-cli would split them.
     static func threeByOne() -> FakeCluster {
@@ -27,7 +28,7 @@ struct FakeCluster {
         ])
     }
 
-    func address(_ member: Member) -> NodeAddress { NodeAddress(host: "127.0.0.1", port: member.port) }
+    func address(_ member: Member) -> NodeAddress { NodeAddress(host: host, port: member.port) }
 
     func entry(_ member: Member, viewer: Member, extraFlags: NodeFlags = [], openSlots: [OpenSlotMark] = []) -> TopologyEntry {
         var flags: NodeFlags = member.role == .primary ? .primary : .replica

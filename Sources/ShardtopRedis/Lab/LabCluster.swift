@@ -44,7 +44,7 @@ public final class LabCluster: @unchecked Sendable {
     public let options: Options
     public let directory: String
     public private(set) var nodes: [Node] = []
-    private var processes: [Int32: Process] = [:]
+    private var processes: [Int32: ChildProcess] = [:]
     private let lock = NSLock()
     private var stopped = false
 
@@ -87,6 +87,7 @@ public final class LabCluster: @unchecked Sendable {
             let nodeDirectory = "\(directory)/node-\(port)"
             try FileManager.default.createDirectory(atPath: nodeDirectory, withIntermediateDirectories: true)
             let logPath = "\(nodeDirectory)/server.log"
+            // Startup errors (bad option, port in use) print to stdout before the log file opens.
             let arguments = [
                 "--port", "\(port)", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-port", "\(busPort)", "--cluster-config-file", "nodes.conf",
@@ -96,23 +97,16 @@ public final class LabCluster: @unchecked Sendable {
                 // The server waits 5 s by default before a diskless first sync, hoping to batch replicas;
                 // in a lab that is just 5 s of waiting.
                 "--repl-diskless-sync-delay", "0",
+                // On SIGTERM a 7.0+ server waits up to 10 s for lagging replicas; lab data is disposable.
+                // (ADDSLOTSRANGE already requires 7.0, so this option is always known.)
+                "--shutdown-on-sigterm", "nosave", "now",
             ] + options.extraArguments
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: options.serverPath)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: nodeDirectory)
-            // Startup errors (bad option, port in use) print before the log file opens.
-            _ = FileManager.default.createFile(atPath: "\(nodeDirectory)/stdout.log", contents: nil)
-            let output = FileHandle(forWritingAtPath: "\(nodeDirectory)/stdout.log")
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess.spawn(path: options.serverPath, arguments: arguments, outputPath: "\(nodeDirectory)/stdout.log")
             lock.withLock {
-                processes[process.processIdentifier] = process
+                processes[process.pid] = process
                 nodes.append(Node(
                     address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort,
-                    directory: nodeDirectory, logPath: logPath, pid: process.processIdentifier, id: "", isPrimary: false
+                    directory: nodeDirectory, logPath: logPath, pid: process.pid, id: "", isPrimary: false
                 ))
             }
         }
@@ -122,7 +116,7 @@ public final class LabCluster: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(15)
         for node in nodes {
             while true {
-                if let process = lock.withLock({ processes[node.pid] }), !process.isRunning {
+                if lock.withLock({ processes[node.pid] })?.hasExited() ?? true {
                     throw LabError.nodeDidNotStart(port: node.address.port, detail: startupError(node))
                 }
                 if let connection = try? await RedisConnection.connect(to: node.address, options: ConnectionOptions(connectTimeout: .milliseconds(200))) {
@@ -164,28 +158,30 @@ public final class LabCluster: @unchecked Sendable {
     public func kill(_ address: NodeAddress) { signal(SIGKILL, to: address) }
 
     private func signal(_ signal: Int32, to address: NodeAddress) {
-        guard let node = node(at: address), lock.withLock({ processes[node.pid] != nil }) else { return }
-        _ = Glibc.kill(node.pid, signal)
+        guard let node = node(at: address), let process = lock.withLock({ processes[node.pid] }) else { return }
+        process.send(signal)
     }
 
     /// Stops every process this lab started (resuming paused ones first so they can exit),
     /// waits for them, and removes the directory unless asked to keep it. Safe to call twice.
     public func stop() {
-        let owned: [Process] = lock.withLock {
+        let owned: [ChildProcess] = lock.withLock {
             if stopped { return [] }
             stopped = true
             return Array(processes.values)
         }
-        for process in owned where process.isRunning {
-            _ = Glibc.kill(process.processIdentifier, SIGCONT)
-            _ = Glibc.kill(process.processIdentifier, SIGTERM)
+        for process in owned {
+            process.send(SIGCONT)
+            process.send(SIGTERM)
         }
         let deadline = Date().addingTimeInterval(5)
         for process in owned {
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+            while !process.hasExited() && Date() < deadline { usleep(5_000) }
+            if !process.hasExited() {
+                process.send(SIGKILL)
+                while !process.hasExited() { usleep(5_000) }
+            }
         }
-        for process in owned where process.isRunning { process.waitUntilExit() }
         if !options.keepDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 

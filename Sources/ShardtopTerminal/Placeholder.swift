@@ -1,1 +1,0 @@
-// The only code that calls ncurses; see TerminalSession.swift.

@@ -1,0 +1,174 @@
+import CNcurses
+import Foundation
+import ShardtopUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only owner of ncurses. One dedicated thread makes every curses call: it reads keys (with a
+/// short timeout, so it never blocks on the network or anything else) and draws the newest frame
+/// handed to `present`, writing only the cells that changed since the last frame. Older frames
+/// that were never drawn are dropped.
+public final class TerminalSession: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pendingFrame: Grid?
+    private var pendingTheme: Theme?
+    private var running = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+    private let started = DispatchSemaphore(value: 0)
+    private var startError: String?
+    private var size = (width: 80, height: 24)
+    private var utf8 = true
+    private var stderrCapture: StderrCapture?
+
+    private var theme: Theme
+    private var depth: ColorDepth = .ansi16
+    private let environment: [String: String]
+
+    public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.theme = theme
+        self.environment = environment
+    }
+
+    /// Terminal size in cells, as of the last resize.
+    public var currentSize: (width: Int, height: Int) { lock.withLock { size } }
+    /// False when the locale is not UTF-8: the UI must use ASCII glyphs.
+    public var isUTF8: Bool { lock.withLock { utf8 } }
+    public var colorDepth: ColorDepth { lock.withLock { depth } }
+
+    /// Takes over the terminal on a new thread. Keys and resizes are delivered on that thread,
+    /// so handlers must be quick (reduce state, hand a frame back) and never wait on I/O.
+    public func start(onKey: @escaping @Sendable (Key) -> Void, onResize: @escaping @Sendable (Int, Int) -> Void) throws {
+        stderrCapture = StderrCapture.begin()
+        CrashRestore.install()
+        let thread = Thread { [self] in
+            self.runLoop(onKey: onKey, onResize: onResize)
+        }
+        thread.name = "shardtop-terminal"
+        thread.stackSize = 1 << 20
+        lock.withLock { running = true }
+        self.thread = thread
+        thread.start()
+        started.wait()
+        if let startError {
+            stderrCapture?.end()
+            throw TerminalError(message: startError)
+        }
+    }
+
+    /// Hands over a frame; the terminal thread draws the newest one it has.
+    public func present(_ grid: Grid) {
+        lock.withLock { pendingFrame = grid }
+    }
+
+    public func setTheme(_ theme: Theme) {
+        lock.withLock { pendingTheme = theme }
+    }
+
+    /// Restores the terminal and prints whatever was written to stderr while the screen was active.
+    public func stop() {
+        let wasRunning: Bool = lock.withLock {
+            defer { running = false }
+            return running
+        }
+        if wasRunning { finished.wait() }
+        stderrCapture?.end()
+        stderrCapture = nil
+    }
+
+    // MARK: - The terminal thread
+
+    private func runLoop(onKey: @Sendable (Key) -> Void, onResize: @Sendable (Int, Int) -> Void) {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: shim_codeset())
+        guard let screen = shim_newterm() else {
+            startError = "cannot initialise the terminal (TERM=\(environment["TERM"] ?? "unset") unknown to terminfo?)"
+            lock.withLock { running = false }
+            started.signal()
+            finished.signal()
+            return
+        }
+        _ = set_term(screen)
+        CrashRestore.active = true
+        cbreak()
+        noecho()
+        nonl()
+        keypad(shim_stdscr(), true)
+        curs_set(0)
+        wtimeout(shim_stdscr(), 25)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        let detected = ColorDepth.detect(colorsSupported: has_colors() ? Int(shim_colors()) : 0, environment: environment)
+        // Curses cannot draw 24-bit colour portably; 256 colours is the most it is asked for.
+        let depth: ColorDepth = detected == .truecolor ? .palette256 : detected
+        var colors = ColorTable(theme: theme, depth: depth)
+        lock.withLock {
+            self.depth = depth
+            self.utf8 = codeset == "UTF-8"
+            self.size = (Int(shim_cols()), Int(shim_lines()))
+        }
+        started.signal()
+
+        var shown: Grid?
+        var status: wint_t = 0
+        while lock.withLock({ running }) {
+            let result = shim_get_key(&status)
+            if result != shim_err(), let key = KeyDecoder.decode(status: result, value: UInt32(status)) {
+                if key == .resize {
+                    let newSize = (Int(shim_cols()), Int(shim_lines()))
+                    lock.withLock { size = newSize }
+                    shown = nil
+                    erase()
+                    onResize(newSize.0, newSize.1)
+                } else {
+                    onKey(key)
+                }
+            }
+            let (frame, newTheme): (Grid?, Theme?) = lock.withLock {
+                defer { pendingFrame = nil; pendingTheme = nil }
+                return (pendingFrame, pendingTheme)
+            }
+            if let newTheme {
+                theme = newTheme
+                colors = ColorTable(theme: newTheme, depth: depth)
+                shown = nil
+            }
+            if let frame {
+                draw(frame, over: shown, colors: colors)
+                shown = frame
+            } else if newTheme != nil, let last = shownOrNil(shown) {
+                draw(last, over: nil, colors: colors)
+            }
+        }
+        endwin()
+        delscreen(screen)
+        CrashRestore.active = false
+        finished.signal()
+    }
+
+    private func shownOrNil(_ grid: Grid?) -> Grid? { grid }
+
+    /// Writes only cells that differ from the previous frame; a size change redraws everything.
+    private func draw(_ grid: Grid, over previous: Grid?, colors: ColorTable) {
+        let width = min(grid.width, Int(shim_cols()))
+        let height = min(grid.height, Int(shim_lines()))
+        let full = previous == nil || previous?.width != grid.width || previous?.height != grid.height
+        if full { erase() }
+        for y in 0..<height {
+            for x in 0..<width {
+                let cell = grid[x, y]
+                if !full, let previous, previous[x, y] == cell { continue }
+                _ = shim_put_cell(Int32(y), Int32(x), wchar_t(cell.scalar.value), colors.attributes(for: cell.role), colors.pair(for: cell.role))
+            }
+        }
+        refresh()
+    }
+}
+
+public struct TerminalError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import NIOCore
+import ShardtopCore
+import ShardtopRedis
+import ShardtopTerminal
+import ShardtopUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wires the poller, the store and the terminal together and runs until the operator quits.
+final class DashboardApp: @unchecked Sendable {
+    struct Configuration {
+        var seeds: [NodeAddress]
+        var options: ConnectionOptions
+        var interval: Double
+        var lagThresholds: LagThresholds
+        var theme: Theme
+        var themeNames: [String]
+        var themesDirectory: String?
+        var readOnly: Bool
+        var lab: LabCluster?
+    }
+
+    private let configuration: Configuration
+    private let poller: ClusterPoller
+    private let terminal: TerminalSession
+    private var store: DashboardStore!
+    private let quitSignal = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var interval: Double
+    private var paused = false
+    private var themeIndex = 0
+    private var woken = false
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        self.interval = configuration.interval
+        self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
+        self.terminal = TerminalSession(theme: configuration.theme)
+        self.themeIndex = configuration.themeNames.firstIndex(of: configuration.theme.name) ?? 0
+    }
+
+    func run() async throws {
+        var state = AppState()
+        state.interval = interval
+        state.seedText = configuration.seeds.map(\.description).joined(separator: ",")
+        state.lagThresholds = configuration.lagThresholds
+        state.readOnly = configuration.readOnly
+        state.themeName = configuration.theme.name
+        state.now = Date().timeIntervalSince1970
+        if let lab = configuration.lab { state.labAddresses = Set(lab.addresses.map(\.description)) }
+
+        let terminal = self.terminal
+        try terminal.start(
+            onKey: { [weak self] key in self?.store.handle(key) },
+            onResize: { [weak self] width, height in self?.store.dispatch(.resized(width: width, height: height)) }
+        )
+        let size = terminal.currentSize
+        state.width = size.width
+        state.height = size.height
+        store = DashboardStore(
+            state: state, glyphs: terminal.isUTF8 ? .unicode : .ascii,
+            present: { grid in terminal.present(grid) },
+            perform: { [weak self] effects in self?.perform(effects) }
+        )
+        store.dispatch(.clock(Date().timeIntervalSince1970))
+        let signals = SignalWatcher { [weak self] in self?.quit() }
+
+        let polling = Task { await self.pollLoop() }
+        let clock = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                self.store.dispatch(.clock(Date().timeIntervalSince1970))
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.quitSignal.wait()
+                continuation.resume()
+            }
+        }
+        polling.cancel()
+        clock.cancel()
+        signals.cancel()
+        terminal.stop()
+        await poller.shutdown()
+    }
+
+    private func quit() { quitSignal.signal() }
+
+    private func pollLoop() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let (isPaused, period) = lock.withLock { (paused, interval) }
+            if !isPaused {
+                let (snapshot, events) = await poller.tick()
+                store.dispatch(.snapshotArrived(snapshot, events))
+            }
+            let elapsed = ContinuousClock.now - started
+            let wait = Duration.milliseconds(Int(period * 1000)) - elapsed
+            if wait > .zero { await sleepOrWake(wait) }
+        }
+    }
+
+    /// Sleeps for the interval, but wakes within 50 ms when the operator changes it or unpauses.
+    private func sleepOrWake(_ duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline && !Task.isCancelled {
+            if lock.withLock({ () -> Bool in defer { woken = false }; return woken }) { return }
+            let left = deadline - ContinuousClock.now
+            try? await Task.sleep(for: min(.milliseconds(50), left))
+        }
+    }
+
+    private func wakePoller() {
+        lock.withLock { woken = true }
+    }
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .quit:
+                quit()
+            case .setInterval(let seconds):
+                lock.withLock { interval = seconds }
+                wakePoller()
+            case .setPaused(let value):
+                lock.withLock { paused = value }
+                wakePoller()
+            case .cycleTheme:
+                cycleTheme()
+            case .labSignal(let signal, let addressText):
+                guard let lab = configuration.lab, let address = NodeAddress(addressText), lab.node(at: address) != nil else { continue }
+                switch signal {
+                case .kill: lab.kill(address)
+                case .pause: lab.pause(address)
+                case .resume: lab.resume(address)
+                }
+                wakePoller()
+            case .requestSlotKeys:
+                Task { await self.fetchSlotKeys() }
+            }
+        }
+    }
+
+    private func cycleTheme() {
+        let names = configuration.themeNames
+        guard !names.isEmpty else { return }
+        let next: String = lock.withLock {
+            themeIndex = (themeIndex + 1) % names.count
+            return names[themeIndex]
+        }
+        do {
+            let theme = try ThemeCatalog.load(nameOrPath: next, themesDirectory: configuration.themesDirectory, environment: ProcessInfo.processInfo.environment)
+            terminal.setTheme(theme)
+            store.setThemeName(theme.name)
+        } catch {
+            store.dispatch(.status("theme \(next): \(error)"))
+        }
+    }
+
+    /// Keys per slot for the slot-map overlay, fetched off the render path.
+    private func fetchSlotKeys() async {
+        let state = store.snapshotOfState
+        guard let snapshot = state.snapshot else { return }
+        let counts = await SlotKeyCounter.count(snapshot: snapshot, poller: poller)
+        store.dispatch(.slotKeysArrived(counts))
+    }
+}
+
+/// SIGINT/SIGTERM/SIGHUP end the dashboard cleanly (the terminal is restored on the way out).
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(onSignal: @escaping @Sendable () -> Void) {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            sources.append(makeSignalSource(signalNumber, handler: onSignal))
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
