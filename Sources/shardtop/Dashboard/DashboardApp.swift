@@ -25,7 +25,7 @@ final class DashboardApp: @unchecked Sendable {
     private let configuration: Configuration
     private let poller: ClusterPoller
     private let terminal: TerminalSession
-    private var store: DashboardStore!
+    private var store: DashboardStore?
     private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var interval: Double
@@ -52,18 +52,21 @@ final class DashboardApp: @unchecked Sendable {
         if let lab = configuration.lab { state.labAddresses = Set(lab.addresses.map(\.description)) }
 
         let terminal = self.terminal
-        try terminal.start(
-            onKey: { [weak self] key in self?.store.handle(key) },
-            onResize: { [weak self] width, height in self?.store.dispatch(.resized(width: width, height: height)) }
-        )
-        let size = terminal.currentSize
-        state.width = size.width
-        state.height = size.height
-        store = DashboardStore(
-            state: state, glyphs: terminal.isUTF8 ? .unicode : .ascii,
+        // The store exists before the terminal starts, so no key can arrive with nowhere to go.
+        let glyphs: Glyphs = Self.localeIsUTF8() ? .unicode : .ascii
+        let store = DashboardStore(
+            state: state, glyphs: glyphs,
             present: { grid in terminal.present(grid) },
             perform: { [weak self] effects in self?.perform(effects) }
         )
+        self.store = store
+        try terminal.start(
+            onKey: { key in store.handle(key) },
+            onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
+        )
+        store.setGlyphs(terminal.isUTF8 ? .unicode : .ascii)
+        let size = terminal.currentSize
+        store.dispatch(.resized(width: size.width, height: size.height))
         store.dispatch(.clock(Date().timeIntervalSince1970))
         let signals = SignalWatcher { [weak self] in self?.quit() }
 
@@ -71,7 +74,7 @@ final class DashboardApp: @unchecked Sendable {
         let clock = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                self.store.dispatch(.clock(Date().timeIntervalSince1970))
+                store.dispatch(.clock(Date().timeIntervalSince1970))
             }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -89,13 +92,23 @@ final class DashboardApp: @unchecked Sendable {
 
     private func quit() { quitSignal.signal() }
 
+    /// Decided before curses starts, from the same environment setlocale will read: a non-UTF-8
+    /// locale gets ASCII stand-ins for blocks and lines.
+    static func localeIsUTF8(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        let locale = environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["LANG"] ?? ""
+        let lowered = locale.lowercased()
+        return lowered.contains("utf-8") || lowered.contains("utf8")
+    }
+
     private func pollLoop() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let (isPaused, period) = lock.withLock { (paused, interval) }
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
-                store.dispatch(.snapshotArrived(snapshot, events))
+                store?.dispatch(.snapshotArrived(snapshot, events))
             }
             let elapsed = ContinuousClock.now - started
             let wait = Duration.milliseconds(Int(period * 1000)) - elapsed
@@ -154,16 +167,15 @@ final class DashboardApp: @unchecked Sendable {
         do {
             let theme = try ThemeCatalog.load(nameOrPath: next, themesDirectory: configuration.themesDirectory, environment: ProcessInfo.processInfo.environment)
             terminal.setTheme(theme)
-            store.setThemeName(theme.name)
+            store?.setThemeName(theme.name)
         } catch {
-            store.dispatch(.status("theme \(next): \(error)"))
+            store?.dispatch(.status("theme \(next): \(error)"))
         }
     }
 
     /// Keys per slot for the slot-map overlay, fetched off the render path.
     private func fetchSlotKeys() async {
-        let state = store.snapshotOfState
-        guard let snapshot = state.snapshot else { return }
+        guard let store, let snapshot = store.snapshotOfState.snapshot else { return }
         let counts = await SlotKeyCounter.count(snapshot: snapshot, poller: poller)
         store.dispatch(.slotKeysArrived(counts))
     }

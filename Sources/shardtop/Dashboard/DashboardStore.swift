@@ -39,6 +39,11 @@ final class DashboardStore: @unchecked Sendable {
         if !effects.isEmpty { perform(effects) }
     }
 
+    /// The terminal's real codeset (nl_langinfo) is known once curses has started.
+    func setGlyphs(_ glyphs: Glyphs) {
+        lock.withLock { self.glyphs = glyphs }
+    }
+
     func setThemeName(_ name: String) {
         dispatch(.status("theme: \(name)"))
         lock.withLock { state.themeName = name }
