@@ -8,7 +8,7 @@ public enum ClusterNodesParser {
 
     public static func parse(_ text: String) throws -> [TopologyEntry] {
         var entries: [TopologyEntry] = []
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let lines = text[...].wireLines(omittingEmpty: false)
         for (offset, rawLine) in lines.enumerated() {
             let line = rawLine.wireTrimmed()
             if line.isEmpty { continue }
@@ -32,7 +32,7 @@ public enum ClusterNodesParser {
     }
 
     private static func entry(_ line: Substring) throws -> TopologyEntry {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let fields = line.wireSplit { $0 == .wireSpace || $0 == .wireTab }
         guard fields.count >= 8 else { throw LineProblem("expected at least 8 fields, found \(fields.count)") }
 
         let id = try nodeID(fields[0])
@@ -41,7 +41,7 @@ public enum ClusterNodesParser {
         var slots: [SlotRange] = []
         var openSlots: [OpenSlotMark] = []
         for token in fields[8...] {
-            if token.hasPrefix("[") {
+            if token.wireHasPrefix(UInt8(ascii: "[")) {
                 openSlots.append(try openSlot(token))
             } else {
                 slots.append(try slotRange(token))
@@ -70,19 +70,21 @@ public enum ClusterNodesParser {
         var hostname: String?
 
         init(_ field: Substring) throws {
-            let parts = field.split(separator: ",", omittingEmptySubsequences: false)
+            let parts = field.wireSplit(separator: UInt8(ascii: ","), omittingEmpty: false)
             // Later comma parts are key=value extras (shard-id and the like) that newer servers may add.
-            if parts.count > 1, !parts[1].isEmpty, !parts[1].contains("=") {
+            if parts.count > 1, !parts[1].isEmpty, parts[1].wireFirstIndex(of: UInt8(ascii: "=")) == nil {
                 hostname = String(parts[1])
             }
-            let hostAndPorts = parts[0].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+            let hostAndPorts = parts[0].wireSplit(separator: UInt8(ascii: "@"), maxSplits: 1, omittingEmpty: false)
             // IPv6 hosts are printed unbracketed ("::1:7000"), so the port follows the last colon.
-            guard let colon = hostAndPorts[0].lastIndex(of: ":") else {
+            guard let colon = hostAndPorts[0].wireLastIndex(of: UInt8(ascii: ":")) else {
                 throw LineProblem("address \"\(field)\" has no port")
             }
             var host = hostAndPorts[0][..<colon]
-            if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-            let port = try ClusterNodesParser.port(hostAndPorts[0][hostAndPorts[0].index(after: colon)...])
+            if host.wireHasPrefix(UInt8(ascii: "[")), host.wireHasSuffix(UInt8(ascii: "]")), host.utf8.count >= 2 {
+                host = host[host.utf8.index(after: host.startIndex)..<host.utf8.index(before: host.endIndex)]
+            }
+            let port = try ClusterNodesParser.port(hostAndPorts[0].wireSuffix(after: colon))
             let bus = hostAndPorts.count > 1 ? try ClusterNodesParser.port(hostAndPorts[1]) : 0
             // The server prints ":0@0" until it learns where a node lives (handshake, noaddr).
             address = host.isEmpty || port == 0 ? nil : NodeAddress(host: String(host), port: port)
@@ -97,7 +99,7 @@ public enum ClusterNodesParser {
 
     private static func flags(_ field: Substring) -> NodeFlags {
         var flags: NodeFlags = []
-        for name in field.split(separator: ",") {
+        for name in field.wireSplit(separator: UInt8(ascii: ",")) {
             switch name {
             case "myself": flags.insert(.myself)
             case "master", "primary": flags.insert(.primary)
@@ -144,7 +146,7 @@ public enum ClusterNodesParser {
 
     /// `N` or `A-B`.
     private static func slotRange(_ token: Substring) throws -> SlotRange {
-        let bounds = token.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        let bounds = token.wireSplit(separator: UInt8(ascii: "-"), maxSplits: 1, omittingEmpty: false)
         let start = try slot(bounds[0], in: token)
         let end = bounds.count > 1 ? try slot(bounds[1], in: token) : start
         guard start <= end else { throw LineProblem("slot range \"\(token)\" runs backwards") }
@@ -153,8 +155,11 @@ public enum ClusterNodesParser {
 
     /// `[<slot>->-<target-id>]` (migrating out) or `[<slot>-<-<source-id>]` (importing).
     private static func openSlot(_ token: Substring) throws -> OpenSlotMark {
-        guard token.hasSuffix("]") else { throw LineProblem("unterminated open slot \"\(token)\"") }
-        let inner = token.dropFirst().dropLast()
+        guard token.utf8.count >= 2, token.wireHasSuffix(UInt8(ascii: "]")) else {
+            throw LineProblem("unterminated open slot \"\(token)\"")
+        }
+        // The caller saw the "[" byte; both brackets are single ASCII bytes.
+        let inner = token[token.utf8.index(after: token.startIndex)..<token.utf8.index(before: token.endIndex)]
         let direction: OpenSlotMark.Direction
         let arrow: Range<Substring.Index>
         if let found = inner.firstRange(of: "->-") {

@@ -91,18 +91,19 @@ public enum ServerInfoParser {
 
     private static func subfields(_ value: Substring) -> [Substring: Substring] {
         var result: [Substring: Substring] = [:]
-        for pair in value.split(separator: ",") {
-            guard let equals = pair.firstIndex(of: "=") else { continue }
-            result[pair[..<equals]] = pair[pair.index(after: equals)...]
+        for pair in value.wireSplit(separator: UInt8(ascii: ",")) {
+            guard let equals = pair.wireFirstIndex(of: UInt8(ascii: "=")) else { continue }
+            result[pair[..<equals]] = pair.wireSuffix(after: equals)
         }
         return result
     }
 
     /// True for "slave0", "db12": the prefix followed by digits only, so "slave_repl_offset" does not match.
     private static func isNumbered(_ key: Substring, prefix: String) -> Bool {
-        guard key.hasPrefix(prefix) else { return false }
-        let digits = key.dropFirst(prefix.count)
-        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        let bytes = key.utf8
+        guard bytes.starts(with: prefix.utf8) else { return false }
+        let digits = bytes.dropFirst(prefix.utf8.count)
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }
 
@@ -112,13 +113,16 @@ struct InfoFields {
     private var index: [Substring: Substring] = [:]
 
     init(_ text: String) {
-        for rawLine in text.split(whereSeparator: \.isNewline) {
+        let lines = text[...].wireLines(omittingEmpty: true)
+        entries.reserveCapacity(lines.count)
+        index.reserveCapacity(lines.count)
+        for rawLine in lines {
             let line = rawLine.wireTrimmed()
             // Section headers ("# Server") and anything without a colon carry no value.
-            guard !line.hasPrefix("#"), let colon = line.firstIndex(of: ":") else { continue }
+            guard !line.wireHasPrefix(UInt8(ascii: "#")), let colon = line.wireFirstIndex(of: UInt8(ascii: ":")) else { continue }
             let key = line[..<colon]
             // Split on the first colon only: values such as `executable:/path` or `os:Linux ...` keep theirs.
-            let value = line[line.index(after: colon)...]
+            let value = line.wireSuffix(after: colon)
             entries.append((key, value))
             if index[key] == nil { index[key] = value }
         }
@@ -139,14 +143,5 @@ struct InfoFields {
     func double(_ key: String) -> Double? {
         guard let value = self[key].flatMap({ Double($0) }), value.isFinite else { return nil }
         return value
-    }
-}
-
-/// Replies end lines with CRLF and may carry stray spaces; parsers compare trimmed text.
-extension Substring {
-    func wireTrimmed() -> Substring {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = self[start...].lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
-        return self[start..<end]
     }
 }

@@ -55,13 +55,13 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             throw fail("cannot locate the shardtop binary itself (/proc/self/exe, argv[0])")
         }
 
-        let stopper = LabStopper()
-        stopper.installSignalHandlers()
+        let interrupt = BenchInterrupt()
+        interrupt.install()
         let options = LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
         let starting = Task { try await LabCluster.start(options) { line in printError(line) } }
         let lab: LabCluster
         do {
-            lab = try await stopper.race(starting)
+            lab = try await interrupt.run(starting)
         } catch is CancellationError {
             printError("interrupted; stopped the nodes started so far")
             throw ExitCode(130)
@@ -76,14 +76,13 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         let measuring = Task { try await measure(lab: lab, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath) }
         let report: SnapshotBenchReport
         do {
-            report = try await stopper.raceMeasurement(measuring)
-        } catch is CancellationError {
-            printError("interrupted")
-            throw ExitCode(130)
-        } catch let failure as BenchFailure {
-            throw fail(failure.message)
+            report = try await interrupt.run(measuring)
         } catch {
-            throw fail("\(error)")
+            if error is CancellationError || interrupt.wasSignalled {
+                printError("interrupted")
+                throw ExitCode(130)
+            }
+            throw fail((error as? BenchFailure)?.message ?? "\(error)")
         }
 
         if json {
@@ -236,15 +235,4 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
 struct BenchFailure: Error {
     let message: String
     init(_ message: String) { self.message = message }
-}
-
-extension LabStopper {
-    /// Runs the measurement, cancelling it on SIGINT/SIGTERM/SIGHUP so the lab is still stopped.
-    func raceMeasurement(_ measuring: Task<SnapshotBenchReport, any Error>) async throws -> SnapshotBenchReport {
-        Task {
-            await self.waitForSignal()
-            measuring.cancel()
-        }
-        return try await measuring.value
-    }
 }
