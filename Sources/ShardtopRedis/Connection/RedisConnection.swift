@@ -1,4 +1,5 @@
 import NIOCore
+import NIOConcurrencyHelpers
 import NIOPosix
 import ShardtopCore
 
@@ -11,11 +12,15 @@ public final class RedisConnection: Sendable {
     public let address: NodeAddress
     private let channel: any Channel
     private let requestTimeout: TimeAmount
+    /// Commands to send ahead of the first request (CLIENT SETNAME), so naming the connection
+    /// costs no round trip of its own. Their replies are checked and dropped.
+    private let preamble: NIOLockedValueBox<[[String]]>
 
     private init(address: NodeAddress, channel: any Channel, requestTimeout: TimeAmount) {
         self.address = address
         self.channel = channel
         self.requestTimeout = requestTimeout
+        self.preamble = NIOLockedValueBox([])
     }
 
     public var isActive: Bool { channel.isActive }
@@ -59,6 +64,11 @@ public final class RedisConnection: Sendable {
     }
 
     private func handshake(_ options: ConnectionOptions) async throws {
+        // Without AUTH or HELLO there is nothing to wait for: the name rides on the first request.
+        if options.password == nil && options.protocolVersion != 3 {
+            preamble.withLockedValue { $0 = [["CLIENT", "SETNAME", options.clientName]] }
+            return
+        }
         var commands: [[String]] = []
         if options.protocolVersion == 3 {
             var hello = ["HELLO", "3"]
@@ -84,16 +94,25 @@ public final class RedisConnection: Sendable {
     /// Sends commands as one pipelined write and waits for all replies, or fails at the deadline.
     /// On a timeout the connection is closed: a late reply would otherwise be taken for the next request's.
     public func send(_ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
-        var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
-        for command in commands { RESPEncoder.encode(command: command, into: &buffer) }
-        return try await send(encoded: buffer, replyCount: commands.count, timeout: timeout)
+        let leading = preamble.withLockedValue { value in defer { value = [] }; return value }
+        var buffer = channel.allocator.buffer(capacity: 64 * (commands.count + leading.count))
+        for command in leading + commands { RESPEncoder.encode(command: command, into: &buffer) }
+        let replies = try await send(encoded: buffer, replyCount: leading.count + commands.count, timeout: timeout)
+        guard !leading.isEmpty else { return replies }
+        if let failure = replies.first?.errorMessage, failure.hasPrefix("NOAUTH") {
+            throw RedisClientError.authenticationFailed("the node requires a password (set SHARDTOP_PASSWORD or use --password-file)")
+        }
+        return Array(replies.dropFirst(leading.count))
     }
 
     /// Same as `send(_:)` for binary arguments (key names and values are bytes, not text).
     public func send(binary commands: [[[UInt8]]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
-        var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
+        let leading = preamble.withLockedValue { value in defer { value = [] }; return value }
+        var buffer = channel.allocator.buffer(capacity: 64 * (commands.count + leading.count))
+        for command in leading { RESPEncoder.encode(command: command, into: &buffer) }
         for command in commands { RESPEncoder.encode(command: command, into: &buffer) }
-        return try await send(encoded: buffer, replyCount: commands.count, timeout: timeout)
+        let replies = try await send(encoded: buffer, replyCount: leading.count + commands.count, timeout: timeout)
+        return Array(replies.dropFirst(leading.count))
     }
 
     private func send(encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount?) async throws -> [RESPValue] {
