@@ -66,6 +66,40 @@ import ShardtopRedis
         #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
+    @Test func labKeysPauseAndResumeANodeAndQuitStopsTheLab() async throws {
+        guard let tmux = Tmux.find() else {
+            if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }
+            return
+        }
+        guard let server = TestServers.binary(.redis) else { return }
+        let session = Tmux(binary: tmux, name: "shardtop-lab-e2e-\(UInt32.random(in: 0...UInt32.max))")
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("shardtop-e2e-\(UUID().uuidString)").path
+        // TMPDIR tells us which lab directory (and so which server processes) belong to this run.
+        try FileManager.default.createDirectory(atPath: marker, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        try session.start(width: 120, height: 40, command: "TMPDIR=\(marker) \(CLI.binaryPath) lab --server \(server) --node-timeout 60000 --interval 0.5; echo EXITED=$?; sleep 30")
+        defer { session.kill() }
+        // "cluster ok" only appears once the dashboard has a snapshot (the lab's own progress lines
+        // also mention "6 nodes").
+        _ = try await session.waitFor(timeout: 30) { $0.contains("cluster ok") && $0.contains("6 nodes") }
+
+        session.send("2")
+        _ = try await session.waitFor(timeout: 5) { $0.contains("ADDRESS") }
+        session.send("Z")
+        let paused = try await session.waitFor(timeout: 10) { $0.contains("unreachable") }
+        #expect(paused.contains("lab: pause"), "\(paused)")
+        session.send("C")
+        let resumed = try await session.waitFor(timeout: 10) { !$0.contains("unreachable") && $0.contains("lab: resume") }
+        #expect(!resumed.contains("unreachable"))
+
+        session.send("q")
+        let after = try await session.waitFor(timeout: 15) { $0.contains("EXITED=") }
+        #expect(after.contains("EXITED=0"), "\(after)")
+        // The lab removed its directory, so none of its servers can be left behind.
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: marker)) ?? []
+        #expect(leftovers.isEmpty, "lab left \(leftovers)")
+    }
+
     @Test func noTerminalIsAOneLineErrorWithExitTwo() throws {
         let result = try CLI.run(["127.0.0.1:1"])
         #expect(result.status == 2)

@@ -84,7 +84,7 @@ import Testing
 
 /// Every screen stays inside its body rectangle, survives an empty snapshot, and draws only
 /// ASCII with the ascii glyph set.
-@Suite struct ScreenBoundsTests {
+@Suite(.serialized) struct ScreenBoundsTests {
     static let sizes = [(60, 16), (80, 24), (120, 40)]
     static let screens: [ScreenID] = [.nodes, .slots, .replication, .balance, .events]
 

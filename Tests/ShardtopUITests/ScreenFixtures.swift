@@ -100,11 +100,33 @@ enum ScreenFixtures {
         return state
     }
 
-    static func healthy(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
+    /// Each fixture is assembled once (eight snapshots of up to 100 nodes is real work in a debug
+    /// build) and copied per use; only the size and the screen differ between uses.
+    static func sized(_ base: AppState, _ width: Int, _ height: Int, _ screen: ScreenID) -> AppState {
+        var copy = base
+        copy.width = width
+        copy.height = height
+        copy.screen = screen
+        return copy
+    }
+
+    static let healthyBase = buildHealthy(width: 80, height: 24)
+    static let failedPrimaryBase = buildFailedPrimary(width: 80, height: 24)
+    static let openSlotsBase = buildOpenSlots(width: 80, height: 24)
+    static let laggingReplicaBase = buildLaggingReplica(width: 80, height: 24)
+    static let hundredNodesBase = buildHundredNodes(width: 80, height: 24)
+
+    static func healthy(width: Int, height: Int, screen: ScreenID = .overview) -> AppState { sized(healthyBase, width, height, screen) }
+    static func failedPrimary(width: Int, height: Int, screen: ScreenID = .overview) -> AppState { sized(failedPrimaryBase, width, height, screen) }
+    static func openSlots(width: Int, height: Int, screen: ScreenID = .overview) -> AppState { sized(openSlotsBase, width, height, screen) }
+    static func laggingReplica(width: Int, height: Int, screen: ScreenID = .overview) -> AppState { sized(laggingReplicaBase, width, height, screen) }
+    static func hundredNodes(width: Int, height: Int, screen: ScreenID = .overview) -> AppState { sized(hundredNodesBase, width, height, screen) }
+
+    static func buildHealthy(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
         state(reports(cluster(primaries: 3, replicas: 1)), width: width, height: height, screen: screen)
     }
 
-    static func failedPrimary(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
+    static func buildFailedPrimary(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
         let members = cluster(primaries: 3, replicas: 1)
         let victim = members[1].id
         let events = [
@@ -115,7 +137,7 @@ enum ScreenFixtures {
         return state(reports(members, state: "fail", silent: [victim], failed: [victim]), width: width, height: height, events: events, screen: screen)
     }
 
-    static func openSlots(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
+    static func buildOpenSlots(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
         let members = cluster(primaries: 3, replicas: 1)
         let open: [String: [OpenSlotMark]] = [
             members[0].id: [OpenSlotMark(slot: 100, direction: .migrating, peerID: members[1].id), OpenSlotMark(slot: 101, direction: .migrating, peerID: members[1].id)],
@@ -124,14 +146,14 @@ enum ScreenFixtures {
         return state(reports(members, open: open), width: width, height: height, screen: screen)
     }
 
-    static func laggingReplica(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
+    static func buildLaggingReplica(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
         var members = cluster(primaries: 3, replicas: 1)
         members[0].offset = 90_000_000
         members[3].offset = 52_000_000
         return state(reports(members, linkDown: [members[3].id]), width: width, height: height, screen: screen)
     }
 
-    static func hundredNodes(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
+    static func buildHundredNodes(width: Int, height: Int, screen: ScreenID = .overview) -> AppState {
         state(reports(cluster(primaries: 50, replicas: 1)), width: width, height: height, screen: screen)
     }
 

@@ -2,7 +2,7 @@ import Testing
 @testable import ShardtopUI
 
 /// Every screen, for every fixture, at 80x24 and 120x40, as recorded text plus style roles.
-@Suite struct ScreenSnapshotTests {
+@Suite(.serialized) struct ScreenSnapshotTests {
     static let sizes = [(80, 24), (120, 40)]
 
     @Test(arguments: ScreenID.allCases)

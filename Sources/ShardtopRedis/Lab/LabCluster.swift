@@ -113,17 +113,21 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     private func waitUntilAnswering() async throws {
+        // Give up only after 15 s AND enough real attempts: on a starved machine (tests hogging the
+        // cooperative threads) wall time passes without this task getting to try.
         let deadline = ContinuousClock.now + .seconds(15)
         for node in nodes {
+            var attempts = 0
             while true {
                 if lock.withLock({ processes[node.pid] })?.hasExited() ?? true {
                     throw LabError.nodeDidNotStart(port: node.address.port, detail: startupError(node))
                 }
-                if let connection = try? await RedisConnection.connect(to: node.address, options: ConnectionOptions(connectTimeout: .milliseconds(200))) {
+                attempts += 1
+                if let connection = try? await RedisConnection.connect(to: node.address, options: ConnectionOptions(connectTimeout: .milliseconds(500))) {
                     connection.close()
                     break
                 }
-                if ContinuousClock.now > deadline {
+                if ContinuousClock.now > deadline && attempts >= 100 {
                     throw LabError.nodeDidNotStart(port: node.address.port, detail: "no answer within 15 s; see \(node.logPath)")
                 }
                 try await Task.sleep(for: .milliseconds(50))

@@ -49,10 +49,12 @@ struct LabClusterBuilder {
         // A replica is only useful once its first full sync is done; until then its link reads down.
         let deadline = ContinuousClock.now + .seconds(60)
         for connection in connections[primaryCount...] {
+            var attempts = 0
             while true {
+                attempts += 1
                 let reply = try await connection.send([["INFO", "replication"]])
                 if let text = reply.first?.string, ServerInfoParser.parse(text).primaryLinkUp == true { break }
-                if ContinuousClock.now > deadline { throw LabError.clusterDidNotForm("replica \(connection.address) never finished its first sync") }
+                if ContinuousClock.now > deadline && attempts >= 100 { throw LabError.clusterDidNotForm("replica \(connection.address) never finished its first sync") }
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -81,7 +83,9 @@ struct LabClusterBuilder {
         _ condition: ([TopologyEntry], ClusterInfoReport) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
+        var attempts = 0
         while true {
+            attempts += 1
             var allDone = true
             for connection in connections {
                 let replies = try await connection.send([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
@@ -90,7 +94,8 @@ struct LabClusterBuilder {
                 if !condition(topology, ClusterInfoParser.parse(infoText)) { allDone = false; break }
             }
             if allDone { return }
-            if ContinuousClock.now > deadline { throw LabError.clusterDidNotForm("timed out waiting until \(goal)") }
+            // Wall time alone is not enough on a starved machine; require real attempts too.
+            if ContinuousClock.now > deadline && attempts >= 100 { throw LabError.clusterDidNotForm("timed out waiting until \(goal)") }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
