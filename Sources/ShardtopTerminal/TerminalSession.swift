@@ -96,7 +96,9 @@ public final class TerminalSession: @unchecked Sendable {
         nonl()
         keypad(shim_stdscr(), true)
         curs_set(0)
-        wtimeout(shim_stdscr(), 25)
+        // Keys return at once; the timeout only bounds how late a frame from the poller is drawn.
+        // 100 ms keeps that invisible while waking the thread 10 times a second, not 40.
+        wtimeout(shim_stdscr(), 100)
         if has_colors() {
             start_color()
             use_default_colors()

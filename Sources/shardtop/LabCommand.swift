@@ -75,6 +75,9 @@ struct LabCommand: AsyncParsableCommand {
             workload = Task { await generator.run() }
         }
         if !noDashboard && TerminalCheck.problem() == nil {
+            // One owner per signal: the dashboard installs its own watcher, and a second dispatch
+            // source for the same signal left Ctrl-C unanswered.
+            stopper.cancel()
             defer {
                 workload?.cancel()
                 lab.stop()
@@ -117,6 +120,11 @@ final class LabStopper: @unchecked Sendable {
             return waiters
         }
         for waiter in woken { waiter.resume() }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
     }
 
     func waitForSignal() async {

@@ -92,7 +92,8 @@ import ShardtopRedis
         let resumed = try await session.waitFor(timeout: 10) { !$0.contains("unreachable") && $0.contains("lab: resume") }
         #expect(!resumed.contains("unreachable"))
 
-        session.send("q")
+        // Ctrl-C, not q: the terminal and the lab must be cleaned up on an interrupt too.
+        session.send("C-c")
         let after = try await session.waitFor(timeout: 15) { $0.contains("EXITED=") }
         #expect(after.contains("EXITED=0"), "\(after)")
         // The lab removed its directory, so none of its servers can be left behind.

@@ -116,13 +116,13 @@ final class DashboardApp: @unchecked Sendable {
         }
     }
 
-    /// Sleeps for the interval, but wakes within 50 ms when the operator changes it or unpauses.
+    /// Sleeps for the interval, but wakes within 200 ms when the operator changes it or unpauses.
     private func sleepOrWake(_ duration: Duration) async {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline && !Task.isCancelled {
             if lock.withLock({ () -> Bool in defer { woken = false }; return woken }) { return }
             let left = deadline - ContinuousClock.now
-            try? await Task.sleep(for: min(.milliseconds(50), left))
+            try? await Task.sleep(for: min(.milliseconds(200), left))
         }
     }
 
