@@ -146,7 +146,9 @@ struct Tmux {
 
     func start(width: Int, height: Int, command: String) throws {
         run(["-L", name, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
-             "env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "sh", "-c", command], readOutput: false)
+             // bash, not dash: on Ctrl-C bash waits to see whether the child died of it, so the
+             // wrapper survives to print the exit status; dash exits with the child still running.
+             "env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "bash", "-c", command], readOutput: false)
     }
 
     func send(_ key: String) { run(["-L", name, "send-keys", "-t", name, key], readOutput: false) }
