@@ -4,8 +4,8 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure shardtop against redis-cli on a real local cluster (for the README).",
+        abstract: "Measure shardtop against redis-cli and htop on a real local cluster (for the README).",
         shouldDisplay: false,
-        subcommands: [BenchSnapshotCommand.self]
+        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self]
     )
 }

@@ -26,6 +26,7 @@ enum EventsScreen {
         var rows = area.height - 2
         var y = area.y + 2
         var shown = 0
+        let index = NodeIndex(state.snapshot)
         for event in events {
             let message = ScreenText.wrap(event.message, width: messageWidth, maxLines: 3)
             // Keep the last row for "+N older" while any event is left out.
@@ -33,7 +34,7 @@ enum EventsScreen {
             guard available > 0, message.count <= available || shown == 0 else { break }
             var column = grid.put(Format.clock(event.time), x: x, y: y, role: .dim) + 1
             column = grid.put(Format.cell(event.severity.rawValue, 7), x: column, y: y, role: role(event.severity)) + 1
-            column = grid.put(Format.cell(nodeText(event.node, state.snapshot), nodeWidth), x: column, y: y) + 1
+            column = grid.put(Format.cell(nodeText(event.node, index), nodeWidth), x: column, y: y) + 1
             if kindWidth > 0 { grid.put(Format.cell(event.kind.rawValue, kindWidth), x: column, y: y, role: .dim) }
             let lines = message.prefix(available)
             for (offset, line) in lines.enumerated() {
@@ -48,16 +49,18 @@ enum EventsScreen {
 
     /// Newest first, through the filter (kind, node id or address, message).
     static func filtered(_ state: AppState) -> [ClusterEvent] {
-        state.events.reversed().filter { event in
-            let address = event.node.flatMap { state.snapshot?.node(id: $0) }.map { "\($0.address)" } ?? ""
+        guard !state.eventFilter.text.isEmpty else { return state.events.reversed() }
+        let index = NodeIndex(state.snapshot)
+        return state.events.reversed().filter { event in
+            let address = event.node.flatMap { index.node(id: $0) }.map { "\($0.address)" } ?? ""
             return state.eventFilter.matches(event.kind.rawValue, event.node ?? "", address, event.message)
         }
     }
 
     /// The address when the node is still in the snapshot (what operators recognise), else its short id.
-    static func nodeText(_ id: String?, _ snapshot: ClusterSnapshot?) -> String {
+    static func nodeText(_ id: String?, _ index: NodeIndex) -> String {
         guard let id else { return "cluster" }
-        return snapshot?.node(id: id).map { "\($0.address)" } ?? Format.shortID(id)
+        return index.node(id: id).map { "\($0.address)" } ?? Format.shortID(id)
     }
 
     static func role(_ severity: ClusterEvent.Severity) -> StyleRole {

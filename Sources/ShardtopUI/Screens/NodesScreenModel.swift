@@ -6,18 +6,20 @@ public enum NodesScreenModel {
     public static func rows(_ state: AppState) -> [SnapshotNode] {
         guard let snapshot = state.snapshot else { return [] }
         let filter = state.nodes.filter
-        let filtered = snapshot.nodes.filter {
+        // Without a filter every node matches: skip building each node's match strings.
+        let filtered = filter.text.isEmpty ? snapshot.nodes : snapshot.nodes.filter {
             filter.matches($0.address.description, $0.id, $0.role.rawValue, $0.health.rawValue, $0.flags.joined(separator: ","))
         }
         let column = state.nodes.sortColumn
+        let ascending = state.nodes.ascending
         // Stable order under ties: the snapshot's own order (primaries by slot, each with its replicas).
-        let indexed = Array(filtered.enumerated())
-        let sorted = indexed.sorted { a, b in
-            let order = compare(a.element, b.element, column)
-            if order != 0 { return state.nodes.ascending ? order < 0 : order > 0 }
-            return a.offset < b.offset
+        // Positions are sorted, not the nodes themselves, so the sort moves integers instead of copying nodes.
+        let order = filtered.indices.sorted { i, j in
+            let order = compare(filtered[i], filtered[j], column)
+            if order != 0 { return ascending ? order < 0 : order > 0 }
+            return i < j
         }
-        return sorted.map(\.element)
+        return order.map { filtered[$0] }
     }
 
     public static func selectedNode(_ state: AppState) -> SnapshotNode? {

@@ -38,10 +38,11 @@ enum ReplicationScreen {
 
     static func lines(_ snapshot: ClusterSnapshot) -> [Line] {
         var result: [Line] = []
+        let nodes = NodeIndex(snapshot)
         for (index, shard) in snapshot.shards.enumerated() {
-            guard let primary = snapshot.node(id: shard.primaryId) else { continue }
+            guard let primary = nodes.node(id: shard.primaryId) else { continue }
             result.append(.primary(index: index, node: primary))
-            let replicas = shard.replicaIds.compactMap { snapshot.node(id: $0) }
+            let replicas = shard.replicaIds.compactMap { nodes.node(id: $0) }
             result += replicas.isEmpty ? [.noReplicas] : replicas.map(Line.replica)
         }
         return result

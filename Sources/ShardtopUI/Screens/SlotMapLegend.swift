@@ -13,8 +13,9 @@ enum SlotMapLegend {
             [("\(glyphs.migrating)", .slotMigrating), (" migrating \(model.migrating.count)", .dim)],
             [("\(glyphs.importing)", .slotImporting), (" importing \(model.importing.count)", .dim)],
         ]
+        let nodes = NodeIndex(snapshot)
         for (index, shard) in snapshot.shards.enumerated() {
-            let address = snapshot.node(id: shard.primaryId).map { "\($0.address)" } ?? Format.shortID(shard.primaryId)
+            let address = nodes.node(id: shard.primaryId).map { "\($0.address)" } ?? Format.shortID(shard.primaryId)
             entries.append([("\(glyphs.full)", .shard(index)), (" \(address) ", .normal), ("\(model.slotCounts[index])", .dim)])
         }
 
