@@ -9,14 +9,15 @@ struct Shardtop: AsyncParsableCommand {
         Point shardtop at any node; it discovers the whole cluster from there.
 
         Examples:
-          shardtop lab                              start a local 3x1 cluster and open the dashboard on it
-          shardtop 10.0.0.5:6379                    the live dashboard (press ? for keys)
-          shardtop snapshot 10.0.0.5:6379           one poll of the whole cluster, as a table
+          shardtop lab                      a local 3x1 cluster, with the dashboard
+          shardtop 10.0.0.5:6379            the live dashboard (? shows the keys)
+          shardtop snapshot 10.0.0.5:6379   one poll of the whole cluster
           shardtop snapshot redis://ops@host:6379 --json
-          shardtop check host:6379 && echo healthy  exit 0 healthy, 1 problems found, 2 could not run
-          shardtop watch host:6379 --status         live events, one line each
+          shardtop check host:6379          exit 0 healthy, 1 problems, 2 could not run
+          shardtop watch host:6379          live events, one line each
 
-        Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file, never the command line.
+        Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file,
+        never from the command line.
         """,
         version: "0.1.0",
         subcommands: [DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self, BenchCommand.self],
