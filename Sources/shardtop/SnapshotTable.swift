@@ -1,5 +1,6 @@
 import Foundation
 import ShardtopCore
+import ShardtopUI
 
 /// The plain-text form of a snapshot: one header line, one row per node, then findings.
 enum SnapshotTable {
@@ -19,9 +20,9 @@ enum SnapshotTable {
                 node.isPrimary ? "\(node.slotCount)" : "-",
                 node.keys.map { "\($0)" } ?? "?",
                 node.opsPerSec.map { "\($0)" } ?? "?",
-                node.usedMemory.map(Format.bytes) ?? "?",
+                Format.bytes(node.usedMemory),
                 node.replicationOffset.map { "\($0)" } ?? "?",
-                node.role == .replica ? "\(node.lagBytes.map(Format.bytes) ?? "?")/\(node.lagSeconds.map { "\($0)s" } ?? "?")" : "-",
+                node.role == .replica ? "\(Format.bytes(node.lagBytes))/\(node.lagSeconds.map { "\($0)s" } ?? "?")" : "-",
                 node.version.map { "\(node.server ?? "") \($0)" } ?? "?",
             ])
         }
@@ -41,20 +42,6 @@ enum SnapshotTable {
             out += "\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)\n"
         }
         return out
-    }
-}
-
-enum Format {
-    /// Bytes in binary units with one decimal, the way `INFO memory`'s human fields read.
-    static func bytes(_ value: Int64) -> String {
-        let units = ["B", "K", "M", "G", "T"]
-        var amount = Double(value)
-        var unit = 0
-        while abs(amount) >= 1024, unit < units.count - 1 {
-            amount /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(value)B" : String(format: "%.1f%@", amount, units[unit])
     }
 }
 
