@@ -4,24 +4,35 @@
 /// The slot table comes from the view most voters share; voters with another view are listed
 /// as disagreeing, because during an incident that split is exactly what an operator must see.
 /// What a node says about itself (role, open slots, INFO numbers) comes from its own reply.
+///
+/// Called once per poll tick, with n views of n lines each: the views are read once, in `ViewIndex`,
+/// and everything after that is per node or per voter (no node-by-node scans of all nodes or voters).
 public enum SnapshotAssembler {
     public static func assemble(reports: [NodeReport], previous: ClusterSnapshot?, now: Double) -> ClusterSnapshot {
         let voters = reports.compactMap(Voter.init)
-        let majority = MajorityView(voters: voters)
-        let previousByID = Dictionary(previous?.nodes.map { ($0.id, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let index = ViewIndex(voters: voters)
+        let majority = MajorityView(voters: voters, index: index, previousSlotOwners: previous?.slotOwners)
+        let previousNodes = previous?.nodes ?? []
+        let previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         let reportByAddress = Dictionary(reports.map { ($0.address, $0) }, uniquingKeysWith: { _, b in b })
 
         var nodes: [SnapshotNode] = []
+        nodes.reserveCapacity(majority.nodesByID.count + reports.count)
         var placedAddresses = Set<NodeAddress>()
-        for id in majority.allNodeIDs {
-            let voter = voters.first { $0.id == id }
-            let othersViews = voters.filter { $0.id != id }.compactMap { $0.entriesByID[id] }
-            guard let node = makeNode(
-                id: id, voter: voter, othersViews: othersViews, majority: majority,
-                reportByAddress: reportByAddress, previous: previousByID[id]
+        for node in majority.nodesByID {
+            let id = index.ids[node]
+            let voter = index.voterOf[node] >= 0 ? voters[index.voterOf[node]] : nil
+            let tally = index.others[node]
+            let others = OthersView(
+                count: tally.count, linkUp: tally.linkUp, flags: tally.flags,
+                mostCommon: voter == nil ? mostCommon(index.othersLines[node], voters: voters) : nil
+            )
+            guard let made = makeNode(
+                id: id, voter: voter, others: others, slots: majority.rangesByNode[node] ?? [],
+                reportByAddress: reportByAddress, previous: previousByID[id].map { previousNodes[$0] }
             ) else { continue }
-            placedAddresses.insert(node.address)
-            nodes.append(node)
+            placedAddresses.insert(made.address)
+            nodes.append(made)
         }
         // Addresses we dialled that no answering node knows: a wrong seed, or a cluster we cannot reach at all.
         for report in reports where !placedAddresses.contains(report.address) {
@@ -32,16 +43,17 @@ public enum SnapshotAssembler {
             nodes.append(orphan)
         }
 
-        let infoByID = Dictionary(voters.map { ($0.id, $0.info) }, uniquingKeysWith: { a, _ in a })
-        fillReplicationLag(&nodes, infoByID: infoByID)
-        nodes = ordered(nodes, slotOwnersByNode: majority.rangesByOwner)
+        let voterByID = Dictionary(voters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        fillReplicationLag(&nodes, voterByID: voterByID)
+        nodes = ordered(nodes)
 
-        let shards = nodes.filter(\.isPrimary).filter { !$0.id.hasPrefix("?") }.map { primary in
-            Shard(
-                primaryId: primary.id,
-                replicaIds: nodes.filter { $0.primaryId == primary.id }.map(\.id),
-                slots: primary.slots
-            )
+        // Each primary's replicas in the order they were just laid out.
+        var replicaIDsByPrimary: [String: [String]] = [:]
+        for node in nodes {
+            if let primaryID = node.primaryId { replicaIDsByPrimary[primaryID, default: []].append(node.id) }
+        }
+        let shards = nodes.filter { $0.isPrimary && !$0.id.hasPrefix("?") }.map { primary in
+            Shard(primaryId: primary.id, replicaIds: replicaIDsByPrimary[primary.id] ?? [], slots: primary.slots)
         }
         var openSlots: [OpenSlot] = []
         for voter in voters where voter.myself.role == .primary {
@@ -63,13 +75,24 @@ public enum SnapshotAssembler {
         )
     }
 
+    /// How the voters other than the node itself see it: each contributes its first line for the node.
+    struct OthersView {
+        var count: Int
+        /// Lines saying the bus link is connected.
+        var linkUp: Int
+        /// The union of the lines' flags.
+        var flags: NodeFlags
+        /// The most common description, worked out only for nodes without a voter of their own.
+        var mostCommon: TopologyEntry?
+    }
+
     // MARK: - One node
 
     private static func makeNode(
-        id: String, voter: Voter?, othersViews: [TopologyEntry], majority: MajorityView,
+        id: String, voter: Voter?, others: OthersView, slots: [SlotRange],
         reportByAddress: [NodeAddress: NodeReport], previous: SnapshotNode?
     ) -> SnapshotNode? {
-        let reference = voter?.myself ?? mostCommon(othersViews)
+        let reference = voter?.myself ?? others.mostCommon
         guard let reference else { return nil }
         // A node's address is what we dialled when it answered; otherwise what the others gossip.
         guard let address = voter?.report.address ?? reference.address ?? previous?.address else { return nil }
@@ -77,14 +100,12 @@ public enum SnapshotAssembler {
         var node = SnapshotNode(id: id, address: address, role: reference.role, health: .ok)
         node.primaryId = reference.role == .replica ? reference.primaryID : nil
         node.configEpoch = reference.configEpoch
-        node.slots = majority.rangesByOwner[id] ?? []
-        node.linkConnected = othersViews.isEmpty
-            ? true
-            : othersViews.filter(\.linkConnected).count * 2 >= othersViews.count
+        node.slots = slots
+        node.linkConnected = others.count == 0 ? true : others.linkUp * 2 >= others.count
 
         var viewFlags = reference.flags.subtracting([.myself, .pfail, .fail])
-        if othersViews.contains(where: { $0.flags.contains(.fail) }) { viewFlags.insert(.fail) }
-        if othersViews.contains(where: { $0.flags.contains(.pfail) }) { viewFlags.insert(.pfail) }
+        if others.flags.contains(.fail) { viewFlags.insert(.fail) }
+        if others.flags.contains(.pfail) { viewFlags.insert(.pfail) }
         node.flags = viewFlags.names
 
         var candidates: [NodeHealth] = [.ok]
@@ -150,12 +171,12 @@ public enum SnapshotAssembler {
     /// report, or the primary's record of its last acknowledgement (which still moves when the replica
     /// itself is unreachable from here). Seconds are the server's own measure: time since the last
     /// acknowledgement, or since the link went down.
-    private static func fillReplicationLag(_ nodes: inout [SnapshotNode], infoByID: [String: ServerInfo]) {
+    private static func fillReplicationLag(_ nodes: inout [SnapshotNode], voterByID: [String: Voter]) {
         for index in nodes.indices where nodes[index].role == .replica {
             guard let primaryID = nodes[index].primaryId else { continue }
             let replica = nodes[index]
-            let primaryInfo = infoByID[primaryID]
-            let replicaInfo = infoByID[replica.id]
+            let primaryInfo = voterByID[primaryID]?.info
+            let replicaInfo = voterByID[replica.id]?.info
             let ack = primaryInfo?.replicas.first { $0.address == replica.address }
             let known = [replicaInfo?.replicationOffset, ack?.offset].compactMap { $0 }.max()
             if let primaryOffset = primaryInfo?.replicationOffset, let known {
@@ -173,20 +194,34 @@ public enum SnapshotAssembler {
     // MARK: - Ordering and votes
 
     /// Primaries by their first slot, each followed by its replicas; nodes nobody claims go last.
-    private static func ordered(_ nodes: [SnapshotNode], slotOwnersByNode: [String: [SlotRange]]) -> [SnapshotNode] {
+    private static func ordered(_ nodes: [SnapshotNode]) -> [SnapshotNode] {
         let primaries = nodes.filter(\.isPrimary).sorted {
             let a = $0.slots.first?.start ?? Int.max
             let b = $1.slots.first?.start ?? Int.max
             return (a, $0.address) < (b, $1.address)
         }
+        // Every node naming each primary, in input order, grouped once (sorted on first use).
+        var followers: [String: [Int]] = [:]
+        for (position, node) in nodes.enumerated() {
+            if let primaryID = node.primaryId { followers[primaryID, default: []].append(position) }
+        }
+        var sortedFollowers: [String: [Int]] = [:]
         var result: [SnapshotNode] = []
+        result.reserveCapacity(nodes.count)
         var placed = Set<String>()
         for primary in primaries {
             result.append(primary)
             placed.insert(primary.id)
-            for replica in nodes.filter({ $0.primaryId == primary.id }).sorted(by: { $0.address < $1.address }) {
-                result.append(replica)
-                placed.insert(replica.id)
+            let replicas: [Int]
+            if let done = sortedFollowers[primary.id] {
+                replicas = done
+            } else {
+                replicas = (followers[primary.id] ?? []).sorted { nodes[$0].address < nodes[$1].address }
+                sortedFollowers[primary.id] = replicas
+            }
+            for replica in replicas {
+                result.append(nodes[replica])
+                placed.insert(nodes[replica].id)
             }
         }
         result += nodes.filter { !placed.contains($0.id) }.sorted { $0.address < $1.address }
@@ -200,14 +235,27 @@ public enum SnapshotAssembler {
         return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? "unknown"
     }
 
-    private static func mostCommon(_ entries: [TopologyEntry]) -> TopologyEntry? {
-        guard !entries.isEmpty else { return nil }
-        var counts: [TopologyEntry.RoleKey: (Int, TopologyEntry)] = [:]
-        for entry in entries {
+    /// The description most of the given lines share; among equally common ones, the one seen first.
+    /// Each description is represented by the first line that gives it.
+    private static func mostCommon(_ lines: [ViewIndex.LineRef], voters: [Voter]) -> TopologyEntry? {
+        guard !lines.isEmpty else { return nil }
+        var slotByKey: [TopologyEntry.RoleKey: Int] = [:]
+        var counts: [Int] = []
+        var firsts: [ViewIndex.LineRef] = []
+        for ref in lines {
+            let entry = voters[ref.voter].topology[ref.line]
             let key = TopologyEntry.RoleKey(role: entry.role, primaryID: entry.primaryID, address: entry.address)
-            counts[key] = ((counts[key]?.0 ?? 0) + 1, counts[key]?.1 ?? entry)
+            if let slot = slotByKey[key] {
+                counts[slot] += 1
+            } else {
+                slotByKey[key] = counts.count
+                counts.append(1)
+                firsts.append(ref)
+            }
         }
-        return counts.values.max { $0.0 < $1.0 }?.1
+        var best = 0
+        for slot in counts.indices where counts[slot] > counts[best] { best = slot }
+        return voters[firsts[best].voter].topology[firsts[best].line]
     }
 }
 
@@ -220,66 +268,25 @@ extension TopologyEntry {
     }
 }
 
-/// A node that answered this round: its report and its view.
-struct Voter {
+/// A node that answered this round: its report and its view. A class, so passing one around costs
+/// a reference, not a copy of a whole report.
+final class Voter {
     let report: NodeReport
     let id: String
     let myself: TopologyEntry
     let topology: [TopologyEntry]
-    let entriesByID: [String: TopologyEntry]
     let clusterInfo: ClusterInfoReport
     let info: ServerInfo
 
     init?(_ report: NodeReport) {
         guard case .answered(let topology, let clusterInfo, let info) = report.outcome,
-              let myself = topology.first(where: { $0.flags.contains(.myself) }) else { return nil }
+              let line = topology.indices.first(where: { topology[$0].flags.contains(.myself) }) else { return nil }
+        let myself = topology[line]
         self.report = report
         self.id = myself.id
         self.myself = myself
         self.topology = topology
-        self.entriesByID = Dictionary(topology.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.clusterInfo = clusterInfo
         self.info = info
-    }
-
-    /// Who owns which slots, in this viewer's eyes, as a comparable value.
-    var ownership: [String: [SlotRange]] {
-        var result: [String: [SlotRange]] = [:]
-        for entry in topology where !entry.slots.isEmpty {
-            result[entry.id] = entry.slots.sorted()
-        }
-        return result
-    }
-}
-
-/// The slot ownership most voters agree on, and who dissents.
-struct MajorityView {
-    let rangesByOwner: [String: [SlotRange]]
-    let slotOwners: [String?]
-    let dissenters: [String]
-    let allNodeIDs: [String]
-
-    init(voters: [Voter]) {
-        var tally: [[String: [SlotRange]]: [String]] = [:]
-        for voter in voters { tally[voter.ownership, default: []].append(voter.id) }
-        // Most voters wins; a tie goes to the view held by the voter with the smallest id, so the pick is stable.
-        let winner = tally.max { a, b in
-            (a.value.count, b.value.min() ?? "") < (b.value.count, a.value.min() ?? "")
-        }
-        rangesByOwner = winner?.key ?? [:]
-        let winners = Set(winner?.value ?? [])
-        dissenters = voters.map(\.id).filter { !winners.contains($0) }.sorted()
-
-        var owners = [String?](repeating: nil, count: hashSlotCount)
-        for (owner, ranges) in rangesByOwner {
-            for range in ranges where range.start >= 0 && range.end < hashSlotCount {
-                for slot in range.start...range.end { owners[slot] = owner }
-            }
-        }
-        slotOwners = owners
-
-        var ids = Set<String>()
-        for voter in voters { for entry in voter.topology { ids.insert(entry.id) } }
-        allNodeIDs = ids.sorted()
     }
 }
