@@ -98,7 +98,7 @@ struct RandomCluster {
         var dissenting: [String: [Member]] = [:]
         var flagged: [String: NodeFlags] = [:]  // target id -> flags every viewer in `flaggers` shows
         var flaggers: [String: Set<String>] = [:]
-        var linkDown: [String: Set<String>] = [:]  // viewer -> targets whose link it sees down
+        var linkDown: [String: Set<String>] = [:]  // target -> viewers that see its bus link down
         var openSlots: [String: [OpenSlotMark]] = [:]
         var handshake: Member?
         var handshakeSeenBy = Set<String>()
@@ -125,7 +125,9 @@ struct RandomCluster {
                 flaggers[member.id] = Set(members.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }.map(\.id))
             }
             for member in members where Int.random(in: 0..<5, using: &rng) == 0 {
-                linkDown[member.id] = Set(members.filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }.map(\.id))
+                // Seen down by a third of the viewers, or by two thirds (then most others agree).
+                let share = Int.random(in: 1...2, using: &rng)
+                linkDown[member.id] = Set(members.filter { _ in Int.random(in: 0..<3, using: &rng) < share }.map(\.id))
             }
             for id in primaryIDs where Int.random(in: 0..<5, using: &rng) == 0 {
                 let peer = primaryIDs.randomElement(using: &rng)!
@@ -152,6 +154,8 @@ struct RandomCluster {
             }
         }
 
+        // Out of ten voters, how many say cluster_state:fail: now and then most of them.
+        let failShare = chaos && Int.random(in: 0..<6, using: &rng) == 0 ? 6 : 1
         let byID = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0) })
         for viewer in members {
             if unreachable.contains(viewer.id) {
@@ -174,7 +178,7 @@ struct RandomCluster {
                     primaryID: (member.id == staleReplica && member.id != viewer.id && staleViewers.contains(viewer.id)
                         ? stalePrimary : member.primary).map(Self.fresh),
                     configEpoch: member.role == .primary ? Int64(member.address.port - 7000) : 0,
-                    linkConnected: member.id == viewer.id || linkDown[viewer.id]?.contains(member.id) != true,
+                    linkConnected: member.id == viewer.id || linkDown[member.id]?.contains(viewer.id) != true,
                     slots: member.slots.map { $0 },
                     openSlots: member.id == viewer.id ? openSlots[viewer.id] ?? [] : []
                 )
@@ -184,9 +188,10 @@ struct RandomCluster {
                                               primaryID: nil, configEpoch: 0, linkConnected: false, slots: []))
             }
             if chaos, !topology.isEmpty, Int.random(in: 0..<25, using: &rng) == 0 {
-                // The same node listed twice; the extra line holds no slots.
+                // The same node listed twice; the extra line holds none or only some of its slots
+                // (never another node's, so no slot gets two owners).
                 var again = topology.randomElement(using: &rng)!
-                again.slots = []
+                again.slots = Array(again.slots.prefix(Int.random(in: 0...1, using: &rng)))
                 again.flags.remove(.myself)
                 again.linkConnected.toggle()
                 topology.append(again)
@@ -226,7 +231,7 @@ struct RandomCluster {
                 outcome: .answered(
                     topology: topology,
                     clusterInfo: ClusterInfoReport(
-                        state: Int.random(in: 0..<10, using: &rng) == 0 ? "fail" : "ok",
+                        state: Int.random(in: 0..<10, using: &rng) < failShare ? "fail" : "ok",
                         currentEpoch: Int64.random(in: 1...(Int64(members.count) + 2), using: &rng)
                     ),
                     info: info
