@@ -56,18 +56,9 @@ struct LabCommand: AsyncParsableCommand {
             nodeTimeoutMillis: nodeTimeout, keepDirectory: keep
         )
         // Signals are caught before any server starts, so Ctrl-C during formation still cleans up.
-        let stopper = LabStopper()
-        stopper.installSignalHandlers()
-        let starting = Task { try await LabCluster.start(options) { line in printError(line) } }
-        let lab: LabCluster
-        do {
-            lab = try await stopper.race(starting)
-        } catch is CancellationError {
-            printError("interrupted; stopped the nodes started so far")
-            throw ExitCode(130)
-        } catch {
-            throw fail("\(error)")
-        }
+        let interrupt = Interrupt()
+        interrupt.install()
+        let lab = try await interrupt.startLab(options)
 
         var workload: Task<Void, Never>?
         if let load {
@@ -75,9 +66,8 @@ struct LabCommand: AsyncParsableCommand {
             workload = Task { await generator.run() }
         }
         if !noDashboard && TerminalCheck.problem() == nil {
-            // One owner per signal: the dashboard installs its own watcher, and a second dispatch
-            // source for the same signal left Ctrl-C unanswered.
-            stopper.cancel()
+            // One owner per signal: the dashboard installs its own watcher.
+            interrupt.uninstall()
             defer {
                 workload?.cancel()
                 lab.stop()
@@ -91,61 +81,10 @@ struct LabCommand: AsyncParsableCommand {
         say("  shardtop snapshot \(lab.seed)")
         say("  logs: \(lab.directory)/node-<port>/server.log")
         say("press Ctrl-C to stop the cluster\(keep ? " (its directory is kept)" : " and remove its directory")")
-        await stopper.waitForSignal()
+        await interrupt.waitForSignal()
         workload?.cancel()
         printError("stopping \(lab.nodes.count) lab nodes")
         lab.stop()
-    }
-}
-
-/// Turns SIGINT/SIGTERM/SIGHUP into an orderly lab shutdown instead of orphaned servers.
-/// Waiters are plain continuations, not a shared AsyncStream: cancelling one stream consumer
-/// would finish the stream for every later waiter.
-final class LabStopper: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private let lock = NSLock()
-    private var signalled = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func installSignalHandlers() {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            sources.append(makeSignalSource(signalNumber) { [weak self] in self?.fire() })
-        }
-    }
-
-    private func fire() {
-        let woken: [CheckedContinuation<Void, Never>] = lock.withLock {
-            signalled = true
-            defer { waiters.removeAll() }
-            return waiters
-        }
-        for waiter in woken { waiter.resume() }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-        sources.removeAll()
-    }
-
-    func waitForSignal() async {
-        await withCheckedContinuation { continuation in
-            let already: Bool = lock.withLock {
-                if signalled { return true }
-                waiters.append(continuation)
-                return false
-            }
-            if already { continuation.resume() }
-        }
-    }
-
-    /// Waits for the lab to form, or for a signal; on a signal the start is cancelled, and
-    /// `LabCluster.start` stops whatever it had already launched before rethrowing.
-    func race(_ starting: Task<LabCluster, any Error>) async throws -> LabCluster {
-        Task {
-            await self.waitForSignal()
-            starting.cancel()
-        }
-        return try await starting.value
     }
 }
 

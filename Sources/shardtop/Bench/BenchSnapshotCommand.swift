@@ -55,19 +55,11 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             throw fail("cannot locate the shardtop binary itself (/proc/self/exe, argv[0])")
         }
 
-        let interrupt = BenchInterrupt()
+        let interrupt = Interrupt()
         interrupt.install()
-        let options = LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
-        let starting = Task { try await LabCluster.start(options) { line in printError(line) } }
-        let lab: LabCluster
-        do {
-            lab = try await interrupt.run(starting)
-        } catch is CancellationError {
-            printError("interrupted; stopped the nodes started so far")
-            throw ExitCode(130)
-        } catch {
-            throw fail("\(error)")
-        }
+        let lab = try await interrupt.startLab(
+            LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
+        )
         defer {
             printError("stopping \(lab.nodes.count) lab nodes")
             lab.stop()

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import ShardtopRedis
+
+/// Turns SIGINT/SIGTERM/SIGHUP into cancelling work or waking a waiter, so a lab this process
+/// started is always stopped in order. Shared by `lab` and the benchmarks.
+final class Interrupt: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var signalled = false
+    private var cancellers: [@Sendable () -> Void] = []
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func install() {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            sources.append(makeSignalSource(signalNumber) { [weak self] in self?.fire() })
+        }
+    }
+
+    /// Hands the signals over to someone else (the dashboard installs its own watcher).
+    func uninstall() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
+    }
+
+    /// Whether a signal has arrived (Ctrl-C also reaches the lab's servers, so later failures are its echo).
+    var wasSignalled: Bool { lock.withLock { signalled } }
+
+    /// Waits for `task`, cancelling it if a signal arrives first (or arrived already).
+    func run<Value: Sendable>(_ task: Task<Value, any Error>) async throws -> Value {
+        let already: Bool = lock.withLock {
+            if signalled { return true }
+            cancellers.append { task.cancel() }
+            return false
+        }
+        if already { task.cancel() }
+        return try await task.value
+    }
+
+    func waitForSignal() async {
+        await withCheckedContinuation { continuation in
+            let already: Bool = lock.withLock {
+                if signalled { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
+
+    private func fire() {
+        let (toCancel, toWake): ([@Sendable () -> Void], [CheckedContinuation<Void, Never>]) = lock.withLock {
+            signalled = true
+            defer {
+                cancellers.removeAll()
+                waiters.removeAll()
+            }
+            return (cancellers, waiters)
+        }
+        for cancel in toCancel { cancel() }
+        for waiter in toWake { waiter.resume() }
+    }
+
+    /// Starts a lab, or stops whatever it had launched when a signal arrives meanwhile
+    /// (`LabCluster.start` cleans up before rethrowing the cancellation).
+    func startLab(_ options: LabCluster.Options) async throws(ExitCode) -> LabCluster {
+        let starting = Task { try await LabCluster.start(options) { line in printError(line) } }
+        do {
+            return try await run(starting)
+        } catch is CancellationError {
+            printError("interrupted; stopped the nodes started so far")
+            throw ExitCode(130)
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+}
