@@ -3,7 +3,7 @@
 public enum ClusterCheck {
     public static func findings(_ snapshot: ClusterSnapshot, lag: LagThresholds = .default) -> [Finding] {
         var findings: [Finding] = []
-        let real = snapshot.nodes.filter { !$0.id.hasPrefix("?") }
+        let real = snapshot.nodes.filter { !$0.isUnknownSeed }
         let short = SnapshotDiff.short
 
         if snapshot.state != "ok" {

@@ -52,7 +52,7 @@ public enum SnapshotAssembler {
         for node in nodes {
             if let primaryID = node.primaryId { replicaIDsByPrimary[primaryID, default: []].append(node.id) }
         }
-        let shards = nodes.filter { $0.isPrimary && !$0.id.hasPrefix("?") }.map { primary in
+        let shards = nodes.filter { $0.isPrimary && !$0.isUnknownSeed }.map { primary in
             Shard(primaryId: primary.id, replicaIds: replicaIDsByPrimary[primary.id] ?? [], slots: primary.slots)
         }
         var openSlots: [OpenSlot] = []

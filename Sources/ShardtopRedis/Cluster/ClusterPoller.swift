@@ -62,7 +62,7 @@ public actor ClusterPoller {
     }
 
     private func knownAddresses() -> [NodeAddress] {
-        latest?.nodes.filter { !$0.id.hasPrefix("?") }.map(\.address) ?? []
+        latest?.nodes.filter { !$0.isUnknownSeed }.map(\.address) ?? []
     }
 
     private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
