@@ -1,0 +1,39 @@
+/// One line of the action journal: who did what to which cluster, what was sent, how it ended.
+/// Written as JSON lines so `grep`, `jq` and the events screen can all read it.
+public struct ActionRecord: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case started, succeeded, failed, cancelled, refused
+    }
+
+    /// Seconds since 1970 (UTC).
+    public var time: Double
+    public var user: String
+    public var host: String
+    /// The seed the operator gave, plus a stable identity: the smallest node id among primaries.
+    public var cluster: String
+    public var action: String
+    public var nodes: [String]
+    public var commands: [String]
+    public var outcome: Outcome
+    public var detail: String
+
+    public init(time: Double, user: String, host: String, cluster: String, action: String,
+                nodes: [String], commands: [String], outcome: Outcome, detail: String) {
+        self.time = time
+        self.user = user
+        self.host = host
+        self.cluster = cluster
+        self.action = action
+        self.nodes = nodes
+        self.commands = commands
+        self.outcome = outcome
+        self.detail = detail
+    }
+
+    /// The cluster's identity as recorded: the seed and the smallest primary id (stable across
+    /// restarts of shardtop, unlike the seed the operator happened to type).
+    public static func clusterName(seed: String, snapshot: ClusterSnapshot) -> String {
+        let id = snapshot.primaries.map(\.id).filter { !$0.hasPrefix("?") }.min() ?? "?"
+        return "\(seed) [\(id.prefix(8))]"
+    }
+}
