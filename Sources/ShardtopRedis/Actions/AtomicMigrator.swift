@@ -1,0 +1,111 @@
+import Foundation
+import ShardtopCore
+
+/// The atomic path (Valkey 9.0+): CLUSTER MIGRATESLOTS is sent to the source, which streams whole
+/// slots to the target and switches ownership itself; CLUSTER GETSLOTMIGRATIONS reports the job.
+/// Slots are sent as jobs of `atomicSlotsPerJob` so progress and cancel have a useful grain.
+/// A failed job stops the run: there is no fallback to the legacy path.
+struct AtomicMigrator {
+    let plan: MigrationPlan
+    let links: ActionLinks
+    let settings: MigrationSettings
+    let control: OperationControl
+    let progress: @Sendable (MigrationProgress) -> Void
+
+    func run() async throws -> MigrationOutcome {
+        let started = Date()
+        let source = try await links.connection(plan.sourceAddress)
+        var log = CommandLog()
+        var report = MigrationProgress(
+            sourceAddress: plan.sourceAddress, targetAddress: plan.targetAddress, path: .atomic,
+            slotsDone: 0, slotsTotal: plan.slots.count, keysMoved: 0, elapsedSeconds: 0, phase: "starting"
+        )
+        progress(report)
+        for start in stride(from: 0, to: plan.slots.count, by: settings.atomicSlotsPerJob) {
+            if control.isPaused {
+                report.phase = "paused"
+                progress(report)
+            }
+            try await control.checkpoint()
+            let job = Array(plan.slots[start..<min(start + settings.atomicSlotsPerJob, plan.slots.count)])
+            let ranges = SlotRange.ranges(fromSortedSlots: job)
+            let rangeText = ranges.map { "\($0.start)-\($0.end)" }.joined(separator: " ")
+            report.phase = "moving slots \(ranges.map(\.description).joined(separator: ","))"
+            progress(report)
+
+            let counts = try await source.run("COUNTKEYSINSLOT", job.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
+            let keys = counts.reduce(0) { $0 + Int($1.int ?? 0) }
+            let before = Set(try await jobs(on: source).map(\.name))
+            var command = ["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE"]
+            for range in ranges { command += ["\(range.start)", "\(range.end)"] }
+            command += ["NODE", plan.targetId]
+            try await source.expectOK("CLUSTER MIGRATESLOTS", [command])
+            log.add("CLUSTER MIGRATESLOTS SLOTSRANGE <ranges> NODE \(plan.targetId)")
+
+            try await waitForJob(on: source, excluding: before, rangeText: rangeText, log: &log)
+            report.slotsDone += job.count
+            report.keysMoved += keys
+            report.elapsedSeconds = Date().timeIntervalSince(started)
+            progress(report)
+        }
+        report.phase = "done"
+        progress(report)
+        return MigrationOutcome(slotsMoved: report.slotsDone, keysMoved: report.keysMoved,
+                                seconds: Date().timeIntervalSince(started), commands: log.lines, notes: [])
+    }
+
+    /// Polls until our job reports success. A cancel request is passed to the server, whose own
+    /// cancel leaves every slot with its source (the job is all-or-nothing per slot range).
+    private func waitForJob(on source: RedisConnection, excluding before: Set<String>, rangeText: String, log: inout CommandLog) async throws {
+        let deadline = Date().addingTimeInterval(600)
+        var cancelSent = false
+        while Date() < deadline {
+            if control.isCancelled && !cancelSent {
+                _ = try await source.run("CLUSTER CANCELSLOTMIGRATIONS", [["CLUSTER", "CANCELSLOTMIGRATIONS"]])
+                log.add("CLUSTER CANCELSLOTMIGRATIONS")
+                cancelSent = true
+            }
+            let mine = try await jobs(on: source).first { !before.contains($0.name) && $0.operation == "EXPORT" && $0.slotRanges == rangeText }
+            log.add("CLUSTER GETSLOTMIGRATIONS")
+            if let mine {
+                switch mine.state {
+                case "success": return
+                case "failed", "cancelled", "canceled":
+                    if cancelSent { throw ActionError.cancelled }
+                    throw ActionError.atomicJobFailed(ranges: rangeText, state: mine.state, message: mine.message)
+                default: break
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s")
+    }
+
+    struct Job {
+        var name: String
+        var operation: String
+        var slotRanges: String
+        var state: String
+        var message: String
+    }
+
+    /// CLUSTER GETSLOTMIGRATIONS: an array of flat field/value lists (RESP2) or maps (RESP3).
+    private func jobs(on source: RedisConnection) async throws -> [Job] {
+        let reply = try await source.run("CLUSTER GETSLOTMIGRATIONS", [["CLUSTER", "GETSLOTMIGRATIONS"]])[0]
+        if let error = reply.errorMessage { throw ActionError.refused(step: "CLUSTER GETSLOTMIGRATIONS", node: source.address, reply: error) }
+        return (reply.array ?? []).map { entry in
+            var fields: [String: String] = [:]
+            switch entry {
+            case .map(let pairs):
+                for pair in pairs { fields[pair.key.string ?? ""] = pair.value.string ?? pair.value.int.map(String.init) ?? "" }
+            default:
+                let flat = entry.array ?? []
+                for index in stride(from: 0, to: flat.count - 1, by: 2) {
+                    fields[flat[index].string ?? ""] = flat[index + 1].string ?? flat[index + 1].int.map(String.init) ?? ""
+                }
+            }
+            return Job(name: fields["name"] ?? "", operation: fields["operation"] ?? "", slotRanges: fields["slot_ranges"] ?? "",
+                       state: fields["state"] ?? "", message: fields["message"] ?? "")
+        }
+    }
+}

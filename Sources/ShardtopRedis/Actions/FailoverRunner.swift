@@ -1,0 +1,33 @@
+import Foundation
+import ShardtopCore
+
+/// Sends CLUSTER FAILOVER to a replica and follows it through fresh snapshots until the role flip
+/// or the deadline. The reply OK only means "accepted"; the flip is the success.
+public enum FailoverRunner {
+    /// The replica's error reply, or nil when it accepted.
+    public static func send(_ mode: FailoverMode, to replica: NodeAddress, links: ActionLinks) async -> String? {
+        do {
+            let connection = try await links.connection(replica)
+            let reply = try await connection.run("CLUSTER FAILOVER", [mode.command])[0]
+            return reply.errorMessage.map { sanitizedForDisplay($0) }
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Ticks the poller every `interval` until the tracking finishes; `observe` sees every snapshot.
+    public static func track(
+        _ tracking: FailoverTracking, poller: ClusterPoller, interval: Duration = .milliseconds(100),
+        observe: @Sendable (FailoverTracking, ClusterSnapshot) -> Void = { _, _ in }
+    ) async -> FailoverTracking {
+        var tracking = tracking
+        while !tracking.phase.isFinished {
+            let (snapshot, _) = await poller.tick()
+            tracking.observe(snapshot)
+            observe(tracking, snapshot)
+            if tracking.phase.isFinished || Task.isCancelled { break }
+            try? await Task.sleep(for: interval)
+        }
+        return tracking
+    }
+}

@@ -1,0 +1,202 @@
+import NIOCore
+import ShardtopCore
+
+/// Moves the keys of open slots from one node to another and settles ownership. It is shared by the
+/// legacy migration and by `fix`, and it holds the one rule that keeps keys safe: ownership is
+/// finalised only after the source is re-counted at zero keys in that slot (see `finalise`).
+struct SlotMover {
+    let source: RedisConnection
+    let target: RedisConnection
+    let sourceId: String
+    let targetId: String
+    /// Keys per GETKEYSINSLOT / MIGRATE batch.
+    let batchKeys: Int
+    /// MIGRATE's own timeout, in milliseconds, for one batch.
+    let migrateTimeoutMillis: Int
+    /// Overwrite keys the target already has even when their values differ (operator confirmed).
+    let replaceConflicts: Bool
+    /// Prefix each MIGRATE with ASKING: needed when the source no longer owns the slot (rollbacks).
+    let asking: Bool
+    let auth: (user: String?, password: String?)
+    var commandLog: CommandLog
+
+    /// Moves every key of `slots` from source to target. Returns the number of keys moved.
+    /// Stops with an error (never finalising) on BUSYKEY with different values, a MIGRATE error or a timeout.
+    mutating func drain(_ slots: [Int]) async throws -> Int {
+        var pending = slots
+        var moved = 0
+        while !pending.isEmpty {
+            let listing = try await source.run("GETKEYSINSLOT", pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(batchKeys)"] })
+            commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: pending.count)
+            var batches: [(slot: Int, keys: [[UInt8]])] = []
+            for (slot, reply) in zip(pending, listing) {
+                if let error = reply.errorMessage { throw ActionError.refused(step: "GETKEYSINSLOT \(slot)", node: source.address, reply: error) }
+                let keys = (reply.array ?? []).compactMap(Self.bytes)
+                if !keys.isEmpty { batches.append((slot, keys)) }
+            }
+            if batches.isEmpty { break }
+            moved += try await migrate(batches, replace: false)
+            pending = batches.map(\.slot)
+        }
+        return moved
+    }
+
+    /// One pipelined request of MIGRATE commands, one per slot batch.
+    private mutating func migrate(_ batches: [(slot: Int, keys: [[UInt8]])], replace: Bool) async throws -> Int {
+        var commands: [[[UInt8]]] = []
+        for batch in batches {
+            if asking { commands.append([Array("ASKING".utf8)]) }
+            commands.append(migrateCommand(batch.keys, replace: replace))
+        }
+        commandLog.add("MIGRATE \(target.address.host) \(target.address.port) \"\" 0 \(migrateTimeoutMillis)\(replace ? " REPLACE" : "")\(auth.password != nil ? " AUTH2 <user> <redacted>" : "") KEYS <batch>", count: batches.count)
+        let timeout = TimeAmount.milliseconds(Int64(migrateTimeoutMillis * max(2, batches.count) + 5000))
+        let replies: [RESPValue]
+        do {
+            replies = try await source.send(binary: commands, timeout: timeout)
+        } catch {
+            // A timeout leaves each key on either side, or both: re-check and stop, never finalise on doubt.
+            throw await recheckFailure(slot: batches[0].slot, reason: "\(error)")
+        }
+        let migrateReplies = asking ? stride(from: 1, to: replies.count, by: 2).map { replies[$0] } : replies
+        var moved = 0
+        for (batch, reply) in zip(batches, migrateReplies) {
+            guard let error = reply.errorMessage else {
+                if reply.string == "OK" { moved += batch.keys.count }
+                continue
+            }
+            if error.hasPrefix("BUSYKEY") {
+                moved += try await resolveBusyKeys(slot: batch.slot, keys: batch.keys)
+            } else {
+                throw await recheckFailure(slot: batch.slot, reason: error)
+            }
+        }
+        return moved
+    }
+
+    private func migrateCommand(_ keys: [[UInt8]], replace: Bool) -> [[UInt8]] {
+        var command: [[UInt8]] = ["MIGRATE", target.address.host, "\(target.address.port)", "", "0", "\(migrateTimeoutMillis)"].map { Array($0.utf8) }
+        if replace { command.append(Array("REPLACE".utf8)) }
+        if let password = auth.password {
+            command += ["AUTH2", auth.user ?? "default", password].map { Array($0.utf8) }
+        }
+        command.append(Array("KEYS".utf8))
+        return command + keys
+    }
+
+    /// BUSYKEY: some keys exist on both sides. Equal values are moved with REPLACE (nothing changes);
+    /// different values stop the migration and name the keys, unless the operator confirmed REPLACE.
+    private mutating func resolveBusyKeys(slot: Int, keys: [[UInt8]]) async throws -> Int {
+        // Which of the batch's keys are still on the source, and which of those the target has.
+        let stillHere = try await source.run("EXISTS on source", binary: keys.flatMap { key -> [[[UInt8]]] in
+            (asking ? [[Array("ASKING".utf8)]] : []) + [[Array("EXISTS".utf8), key]]
+        })
+        let remaining = zip(keys, asking ? stride(from: 1, to: stillHere.count, by: 2).map { stillHere[$0] } : stillHere)
+            .filter { $0.1.int == 1 }.map(\.0)
+        let dumps = try await dump(remaining, on: target)
+        let conflicting = remaining.filter { dumps[$0] != nil }
+        let sourceDumps = try await dump(conflicting, on: source)
+        var equal: [[UInt8]] = []
+        var different: [[UInt8]] = []
+        for key in conflicting {
+            if let a = sourceDumps[key], let b = dumps[key], Self.sameValue(a, b) { equal.append(key) } else { different.append(key) }
+        }
+        if !different.isEmpty && !replaceConflicts {
+            throw ActionError.busyKeys(slot: slot, keys: different.map { String(decoding: $0, as: UTF8.self) })
+        }
+        let overwrite = equal + (replaceConflicts ? different : [])
+        let plain = remaining.filter { key in !conflicting.contains(key) }
+        var moved = 0
+        if !overwrite.isEmpty { moved += try await migrate([(slot, overwrite)], replace: true) }
+        if !plain.isEmpty { moved += try await migrate([(slot, plain)], replace: false) }
+        return moved
+    }
+
+    /// DUMP payloads end with a 2-byte RDB version and an 8-byte checksum; the value is what precedes
+    /// them, so equal values on two server versions still compare equal.
+    static func sameValue(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count > 10, b.count > 10 else { return a == b }
+        return a.dropLast(10).elementsEqual(b.dropLast(10))
+    }
+
+    /// Dumps keys on a node (ASKING first, so it also works on a node that is importing the slot).
+    private func dump(_ keys: [[UInt8]], on node: RedisConnection) async throws -> [[UInt8]: [UInt8]] {
+        guard !keys.isEmpty else { return [:] }
+        let replies = try await node.run("DUMP", binary: keys.flatMap { [[Array("ASKING".utf8)], [Array("DUMP".utf8), $0]] })
+        var result: [[UInt8]: [UInt8]] = [:]
+        for (index, key) in keys.enumerated() {
+            if case .bulkString(let payload) = replies[index * 2 + 1] { result[key] = payload }
+        }
+        return result
+    }
+
+    /// After a MIGRATE failure: count both sides so the operator knows where the keys are.
+    private func recheckFailure(slot: Int, reason: String) async -> ActionError {
+        let sourceCount = try? await source.send([["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]], timeout: .seconds(5)).first?.int
+        let targetCount = try? await target.send([["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]], timeout: .seconds(5)).first?.int
+        return .migrateFailed(slot: slot, reason: reason, sourceKeys: sourceCount.map { Int($0) }, targetKeys: targetCount.map { Int($0) })
+    }
+
+    /// Gives `slots` to the target: TARGET first (so it serves the slot before anyone is told),
+    /// then the source, then every other primary. The guard runs first and is the reason this is
+    /// safe: if the source still holds any key in a slot, nothing is finalised.
+    mutating func finalise(_ slots: [Int], others: [RedisConnection]) async throws -> [String] {
+        try await FinaliseGuard.check(slots, on: source)
+        commandLog.add("CLUSTER COUNTKEYSINSLOT <slot> (finalise guard)", count: slots.count)
+        try await target.expectOK("SETSLOT NODE on target", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
+        try await source.expectOK("SETSLOT NODE on source", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
+        commandLog.add("CLUSTER SETSLOT <slot> NODE \(targetId)", count: slots.count * (2 + others.count))
+        // Other primaries learn by gossip anyway; telling them directly just makes redirects right sooner.
+        let commands = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
+        return await withTaskGroup(of: String?.self, returning: [String].self) { group in
+            for node in others {
+                group.addTask {
+                    do {
+                        let replies = try await node.send(commands, timeout: .seconds(5))
+                        return replies.compactMap(\.errorMessage).first.map { "\(node.address) answered \($0) to SETSLOT NODE (gossip will correct it)" }
+                    } catch {
+                        return "\(node.address) missed SETSLOT NODE: \(error) (gossip will correct it)"
+                    }
+                }
+            }
+            var notes: [String] = []
+            for await note in group { if let note { notes.append(note) } }
+            return notes
+        }
+    }
+
+    static func bytes(_ value: RESPValue) -> [UInt8]? {
+        switch value {
+        case .bulkString(let bytes): bytes
+        case .simpleString(let text): Array(text.utf8)
+        default: nil
+        }
+    }
+}
+
+/// The premature-finalise guard: SETSLOT NODE while the source still holds keys in the slot makes
+/// the source delete them. Every finalise goes through this check, which re-counts on the source.
+public enum FinaliseGuard {
+    public static func check(_ slots: [Int], on source: RedisConnection) async throws {
+        let counts = try await source.run("finalise guard (COUNTKEYSINSLOT)", slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
+        for (slot, reply) in zip(slots, counts) {
+            guard let count = reply.int else {
+                throw ActionError.refused(step: "finalise guard (COUNTKEYSINSLOT \(slot))", node: source.address, reply: reply.errorMessage ?? "no count")
+            }
+            if count > 0 { throw ActionError.keysLeftOnSource(slot: slot, keys: Int(count)) }
+        }
+    }
+}
+
+/// Commands sent, kept as templates with counts for the journal and the outcome.
+struct CommandLog: Sendable {
+    private(set) var order: [String] = []
+    private(set) var counts: [String: Int] = [:]
+
+    mutating func add(_ template: String, count: Int = 1) {
+        guard count > 0 else { return }
+        if counts[template] == nil { order.append(template) }
+        counts[template, default: 0] += count
+    }
+
+    var lines: [String] { order.map { "\($0) x\(counts[$0]!)" } }
+}

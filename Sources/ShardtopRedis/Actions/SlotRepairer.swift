@@ -1,0 +1,78 @@
+import ShardtopCore
+
+/// Settles one open slot in the direction the operator chose, ending with one owner holding every
+/// key and no MIGRATING/IMPORTING mark left on either node. Two shapes cover every case:
+/// - the loser still owns the slot: an ordinary one-slot migration loser -> winner (guarded finalise);
+/// - the winner already owns it: keys that reached the loser are sent back with ASKING + MIGRATE,
+///   the winner's mark is cleared so clients stop being sent to the loser, the loser is drained
+///   again, re-counted at zero, and only then told who owns the slot.
+public struct SlotRepairer: Sendable {
+    public let links: ActionLinks
+    public let settings: MigrationSettings
+
+    public init(links: ActionLinks, settings: MigrationSettings = MigrationSettings()) {
+        self.links = links
+        self.settings = settings
+    }
+
+    public struct Result: Sendable {
+        public var keysMoved: Int
+        public var commands: [String]
+        public var notes: [String]
+    }
+
+    public func settle(_ repair: SlotRepair, direction: RepairDirection, snapshot: ClusterSnapshot) async throws -> Result {
+        let winnerId = direction == .resume ? repair.targetId : repair.sourceId
+        let loserId = direction == .resume ? repair.sourceId : repair.targetId
+        guard let winner = snapshot.node(id: winnerId), let loser = snapshot.node(id: loserId) else {
+            throw ActionError.refused(step: "fix slot \(repair.slot)", node: snapshot.node(id: winnerId)?.address ?? NodeAddress(host: "?", port: 0),
+                                      reply: "a node of this open slot is no longer in the cluster view")
+        }
+        let others = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable && $0.id != winnerId && $0.id != loserId }.map(\.address)
+        var result: Result
+        if repair.ownerId == loserId {
+            var plan = MigrationPlanner.plan(source: loser, target: winner, slots: [repair.slot])
+            plan.path = .legacy
+            plan.pathReason = "fix always uses the legacy steps, which can pick up a half-done move"
+            let runner = MigrationRunner(links: links, settings: settings)
+            let outcome = try await runner.run(plan, primaries: others + [winner.address, loser.address]) { _ in }
+            result = Result(keysMoved: outcome.keysMoved, commands: outcome.commands, notes: outcome.notes)
+        } else {
+            result = try await sendBack(slot: repair.slot, from: loser, to: winner)
+        }
+        // Both nodes end without marks for this slot; STABLE changes no ownership and moves no key.
+        for node in [winner, loser] {
+            let connection = try await links.connection(node.address)
+            try await connection.expectOK("SETSLOT STABLE", [["CLUSTER", "SETSLOT", "\(repair.slot)", "STABLE"]])
+        }
+        result.commands.append("CLUSTER SETSLOT \(repair.slot) STABLE x2")
+        return result
+    }
+
+    private func sendBack(slot: Int, from loser: SnapshotNode, to winner: SnapshotNode) async throws -> Result {
+        let loserLink = try await links.connection(loser.address)
+        let winnerLink = try await links.connection(winner.address)
+        var log = CommandLog()
+        // The loser must accept ASKING for this slot: mark it importing from the owner. A loser that
+        // still believes it owns the slot refuses; then it serves its keys without ASKING anyway.
+        let marked = try await loserLink.run("SETSLOT IMPORTING on \(loser.address)", [["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", winner.id]])
+        log.add("CLUSTER SETSLOT \(slot) IMPORTING \(winner.id)")
+        if let error = marked[0].errorMessage, !error.contains("owner") {
+            throw ActionError.refused(step: "SETSLOT IMPORTING", node: loser.address, reply: error)
+        }
+        var mover = SlotMover(
+            source: loserLink, target: winnerLink, sourceId: loser.id, targetId: winner.id,
+            batchKeys: settings.batchKeys, migrateTimeoutMillis: settings.migrateTimeoutMillis,
+            replaceConflicts: settings.replaceConflicts, asking: true,
+            auth: (await links.user, await links.password), commandLog: log
+        )
+        var moved = try await mover.drain([slot])
+        // Stop the owner sending clients to the loser, then pick up keys written there meanwhile.
+        try await winnerLink.expectOK("SETSLOT STABLE on owner", [["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]])
+        moved += try await mover.drain([slot])
+        try await FinaliseGuard.check([slot], on: loserLink)
+        try await loserLink.expectOK("SETSLOT NODE on \(loser.address)", [["CLUSTER", "SETSLOT", "\(slot)", "NODE", winner.id]])
+        mover.commandLog.add("CLUSTER SETSLOT \(slot) NODE \(winner.id)")
+        return Result(keysMoved: moved, commands: mover.commandLog.lines, notes: [])
+    }
+}
