@@ -154,7 +154,7 @@ public enum SnapshotDiff {
         return String(id.prefix(8))
     }
 
-    static func describe(_ ranges: [SlotRange]) -> String {
+    public static func describe(_ ranges: [SlotRange]) -> String {
         let shown = ranges.prefix(4).map(\.description).joined(separator: ",")
         return ranges.count > 4 ? shown + ",..." : shown
     }

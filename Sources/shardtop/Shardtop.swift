@@ -20,7 +20,10 @@ struct Shardtop: AsyncParsableCommand {
         never from the command line.
         """,
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self, BenchCommand.self],
+        subcommands: [
+            DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
+            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import ShardtopRedis
+
+/// Options every headless action command shares.
+struct ActionArguments: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Act without asking (for scripts). Typed confirmations are taken as given.")
+    var yes = false
+
+    @Flag(help: "Refuse to act: the same switch as the dashboard's --read-only, for shared runbooks.")
+    var readOnly = false
+
+    @Option(help: ArgumentHelp("Action journal (JSON lines). Default: $XDG_STATE_HOME/shardtop/actions.jsonl.", valueName: "path"))
+    var journal: String?
+
+    var journalPath: String { journal ?? ActionJournal.defaultPath() }
+}
+
+/// Options for commands that move slots.
+struct MigrationArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("auto (atomic when both nodes support it, else legacy; the plan says which), legacy, or atomic.", valueName: "path"))
+    var path: PathChoice = .auto
+
+    @Option(help: ArgumentHelp("Keys per GETKEYSINSLOT/MIGRATE batch (legacy path).", valueName: "n"))
+    var batch: Int = 1000
+
+    @Option(help: ArgumentHelp("Slots opened and finalised together (legacy path).", valueName: "n"))
+    var slotsPerRound: Int = 16
+
+    @Option(help: ArgumentHelp("MIGRATE timeout in milliseconds.", valueName: "ms"))
+    var migrateTimeout: Int = 5000
+
+    @Flag(help: "On BUSYKEY with different values, overwrite the target's keys (default: stop and name them).")
+    var replace = false
+
+    var settings: MigrationSettings {
+        MigrationSettings(slotsPerRound: slotsPerRound, batchKeys: batch, migrateTimeoutMillis: migrateTimeout, replaceConflicts: replace)
+    }
+
+    enum PathChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, legacy, atomic
+    }
+}

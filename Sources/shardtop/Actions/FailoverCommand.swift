@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct FailoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "failover",
+        abstract: "Fail a primary over to a replica, showing the replica's lag first.",
+        discussion: """
+        NODE is a replica to promote, or a primary (its most up-to-date healthy replica is chosen).
+        The preflight shows the exact command, the replica's link and lag, whether a majority of
+        primaries can vote, and the nofailover flag. The failover is then followed until the role
+        flip shows in the cluster, or until it times out with the reason.
+
+        --force is allowed only when the primary does not answer or a default failover of this
+        replica failed (per the journal) in the last 15 minutes; it needs a typed confirmation
+        naming the bytes that may be lost. --takeover skips the vote and is the last resort.
+
+        Examples:
+          shardtop failover 10.0.0.7:6379
+          shardtop failover 10.0.0.7:6379 --force
+          shardtop failover 3fe1c2 --yes          (by node id prefix, no prompt)
+
+        Exit status: 0 promoted, 1 refused, rejected or timed out, 2 could not run.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Replica to promote, or primary to replace (host:port or node id).", valueName: "node"))
+    var node: String
+
+    @Flag(help: "FORCE: no handshake with the primary (for a dead primary). May lose writes.")
+    var force = false
+
+    @Flag(help: "TAKEOVER: no vote at all. Last resort.")
+    var takeover = false
+
+    @Option(help: ArgumentHelp("Seconds to wait for the role flip.", valueName: "s"))
+    var waitSeconds: Double = FailoverTracking.defaultTimeout
+
+    @OptionGroup var action: ActionArguments
+    @OptionGroup var connection: ConnectionArguments
+
+    func validate() throws {
+        if force && takeover { throw ValidationError("--force and --takeover exclude each other") }
+    }
+
+    func run() async throws {
+        let session = try await ActionSession.open(connection, action, fallbackSeeds: [node], verb: "fail over")
+        let target = try session.node(node)
+        guard let preflight = FailoverPreflight.make(snapshot: session.snapshot, nodeId: target.id) else {
+            throw fail("\(target.address) is a primary without a replica that answers: nothing to fail over to", code: ExitStatus.problemsFound)
+        }
+        let mode: FailoverMode = takeover ? .takeover : force ? .force : .default
+        print(FailoverPreflightText.lines(preflight, mode: mode).joined(separator: "\n"))
+        if !preflight.blockers.isEmpty {
+            session.record("failover", nodes: [preflight.replica], commands: [], outcome: .refused, detail: preflight.blockers.joined(separator: "; "))
+            throw fail("refusing: " + preflight.blockers.joined(separator: "; "), code: ExitStatus.problemsFound)
+        }
+        let defaultFailed = recentDefaultFailure(session, replicaId: preflight.replica.id)
+        guard preflight.offeredModes(defaultFailed: defaultFailed).contains(mode) else {
+            throw fail("\(mode.label) is offered only when the primary does not answer or a default failover of this replica failed; run without --\(mode.rawValue) first", code: ExitStatus.problemsFound)
+        }
+        let confirmed = try preflight.confirmation(for: mode).map { try session.confirmTyped($0) }
+            ?? session.confirm("Send \(mode.command.joined(separator: " ")) to \(preflight.replica.address)?")
+        guard confirmed else {
+            print("not confirmed; nothing sent")
+            throw ExitCode(ExitStatus.problemsFound)
+        }
+
+        let sentAt = Date().timeIntervalSince1970
+        let nodes = [preflight.replica] + (preflight.primary.map { [$0] } ?? [])
+        let commands = [preflight.command(mode)]
+        session.record("failover", nodes: nodes, commands: commands, outcome: .started, detail: "mode \(mode.label), lag \(preflight.lagBytes.map(String.init) ?? "?") bytes")
+        if let rejection = await FailoverRunner.send(mode, to: preflight.replica.address, links: session.links) {
+            session.record("failover", nodes: nodes, commands: commands, outcome: .failed, detail: "rejected: \(rejection)")
+            throw fail("\(preflight.replica.address) rejected the failover: \(rejection)", code: ExitStatus.problemsFound)
+        }
+        print("sent; waiting for the role flip (up to \(Int(waitSeconds)) s)")
+        let printer = session.progressPrinter()
+        let tracking = FailoverTracking(replicaId: preflight.replica.id, replicaAddress: preflight.replica.address,
+                                        oldPrimaryId: preflight.primary?.id, mode: mode, sentAt: sentAt, timeout: waitSeconds)
+        let final = await FailoverRunner.track(tracking, poller: session.poller) { tracking, _ in
+            if tracking.phase == .waiting { printer("waiting: \(tracking.lastObservation)", false) }
+        }
+        switch final.phase {
+        case .succeeded(let seconds):
+            let line = "promoted: \(preflight.replica.address) is now primary (\(String(format: "%.1f", seconds)) s after sending)"
+            printer(line, true)
+            session.record("failover", nodes: nodes, commands: commands, outcome: .succeeded, detail: line)
+        case .timedOut(let reason), .rejected(let reason):
+            printer("", true)
+            session.record("failover", nodes: nodes, commands: commands, outcome: .failed, detail: reason)
+            let hint = mode == .default ? "; if the primary is gone or the replica cannot catch up, `--force` is now offered" : ""
+            throw fail("failover \(mode.label) did not complete: \(reason)\(hint)", code: ExitStatus.problemsFound)
+        case .waiting:
+            throw fail("interrupted while waiting for the role flip", code: ExitStatus.problemsFound)
+        }
+    }
+
+    /// The escalation rule across runs: a default failover of this replica failed recently.
+    private func recentDefaultFailure(_ session: ActionSession, replicaId: String) -> Bool {
+        let since = Date().timeIntervalSince1970 - 15 * 60
+        return session.journal.recent(limit: 500).contains {
+            $0.action == "failover" && $0.outcome == .failed && $0.time >= since
+                && $0.nodes.first?.hasSuffix(String(replicaId.prefix(8))) == true
+                && $0.commands.first?.hasPrefix("CLUSTER FAILOVER (") == true
+        }
+    }
+}
+
+/// The preflight as text, shared by the headless command (the dashboard draws its own dialog).
+enum FailoverPreflightText {
+    static func lines(_ preflight: FailoverPreflight, mode: FailoverMode) -> [String] {
+        var lines = [
+            "failover to \(preflight.replica.address) (\(preflight.replica.id.prefix(8))), replica of \(preflight.primary.map { "\($0.address)" } ?? "?")",
+            "  command:     \(preflight.command(mode))",
+            "  link:        \(preflight.linkStatus ?? "unknown")",
+            "  lag:         \(preflight.lagBytes.map { "\($0) bytes" } ?? "unknown"), \(preflight.lagSeconds.map { "\($0) s" } ?? "unknown")",
+            "  primaries:   \(preflight.primariesReachable) of \(preflight.primariesTotal) can vote (\(preflight.majorityReachable ? "majority" : "NO majority"))",
+            "  nofailover:  \(preflight.noFailoverFlag ? "set" : "not set")",
+        ]
+        lines += preflight.blockers.map { "  BLOCKED: \($0)" }
+        lines += preflight.warnings.map { "  warning: \($0)" }
+        return lines
+    }
+}

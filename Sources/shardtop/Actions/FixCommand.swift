@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct FixCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix",
+        abstract: "Finish or roll back slots left open by an interrupted migration (by any tool).",
+        discussion: """
+        Finds every MIGRATING/IMPORTING slot, explains which case applies, and settles it in the
+        direction you choose: --resume finishes the move (the target owns the slot and all its
+        keys), --rollback undoes it (the source does). Either way no key is lost: keys are moved,
+        never dropped, and ownership changes only after the losing side is re-counted at zero.
+
+        Examples:
+          shardtop fix 10.0.0.5:6379                 (explains, then asks per slot)
+          shardtop fix 10.0.0.5:6379 --resume --yes
+          shardtop fix 10.0.0.5:6379 --rollback
+
+        Exit status: 0 nothing open (or all settled), 1 refused or stopped, 2 could not run.
+        """
+    )
+
+    @Flag(help: "Finish every open move.")
+    var resume = false
+
+    @Flag(help: "Undo every open move.")
+    var rollback = false
+
+    @OptionGroup var migration: MigrationArguments
+    @OptionGroup var action: ActionArguments
+    @OptionGroup var connection: ConnectionArguments
+
+    func validate() throws {
+        if resume && rollback { throw ValidationError("--resume and --rollback exclude each other") }
+    }
+
+    func run() async throws {
+        let session = try await ActionSession.open(connection, action, fallbackSeeds: [], verb: "fix open slots")
+        let repairs = SlotRepair.find(session.snapshot)
+        guard !repairs.isEmpty else {
+            print("no open slots: nothing to fix")
+            return
+        }
+        // Open slots are what fix repairs; anything else wrong comes first.
+        let problems = ActionPreconditions.blockingProblems(session.snapshot, allowing: ["open-slot", "cluster-state"])
+        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "fix open slots"), code: ExitStatus.problemsFound) }
+        print("\(repairs.count) open slot\(repairs.count == 1 ? "" : "s"):")
+        let repairer = SlotRepairer(links: session.links, settings: migration.settings)
+        for repair in repairs {
+            let source = session.snapshot.node(id: repair.sourceId), target = session.snapshot.node(id: repair.targetId)
+            print("slot \(repair.slot) [\(repair.kind.rawValue)] \(source.map { "\($0.address)" } ?? "?") -> \(target.map { "\($0.address)" } ?? "?")")
+            print("  \(repair.explanation)")
+            guard let direction = try choose(session) else {
+                print("  skipped")
+                continue
+            }
+            let nodes = [source, target].compactMap { $0 }
+            do {
+                let result = try await repairer.settle(repair, direction: direction, snapshot: session.snapshot)
+                print("  \(direction.rawValue): slot \(repair.slot) settled, \(result.keysMoved) keys moved")
+                session.record("fix", nodes: nodes, commands: result.commands, outcome: .succeeded, detail: "slot \(repair.slot) \(repair.kind.rawValue): \(direction.rawValue), \(result.keysMoved) keys moved")
+            } catch {
+                session.record("fix", nodes: nodes, commands: [], outcome: .failed, detail: "slot \(repair.slot): \(error)")
+                throw fail("slot \(repair.slot): \(error)", code: ExitStatus.problemsFound)
+            }
+        }
+        await session.close()
+    }
+
+    private func choose(_ session: ActionSession) throws(ExitCode) -> RepairDirection? {
+        if resume { return try session.confirm("  resume?") ? .resume : nil }
+        if rollback { return try session.confirm("  roll back?") ? .rollback : nil }
+        guard session.interactive else { throw fail("pass --resume or --rollback (no terminal to ask on)") }
+        print("  [r]esume, roll [b]ack, or [s]kip? ", terminator: "")
+        flushOutput()
+        switch readLine()?.lowercased() {
+        case "r", "resume": return .resume
+        case "b", "rollback", "back": return .rollback
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+
+struct RebalanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Even out slots, keys or memory across primaries (a dry-run diff first).",
+        discussion: """
+        Proposes moves that bring every primary to its weighted share, shows which ranges move
+        where and the balance before and after, then runs them through the migration engine.
+        --weight NODE=0 drains a primary. Primaries within --threshold percent of their share
+        are left alone.
+
+        Examples:
+          shardtop rebalance 10.0.0.5:6379 --dry-run
+          shardtop rebalance 10.0.0.5:6379 --by keys
+          shardtop rebalance 10.0.0.5:6379 --weight 10.0.0.9:6379=0 --yes     (drain a node)
+
+        Exit status: 0 balanced (or nothing to do), 1 refused or stopped, 2 could not run.
+        """
+    )
+
+    @Option(help: ArgumentHelp("What to even out: slots, keys or memory.", valueName: "metric"))
+    var by: RebalanceMetric = .slots
+
+    @Option(name: .customLong("weight"), help: ArgumentHelp("A primary's weight (default 1); 0 drains it. Repeatable.", valueName: "node=w"))
+    var weights: [String] = []
+
+    @Option(help: ArgumentHelp("Leave primaries within this percent of their share alone.", valueName: "pct"))
+    var threshold: Double = 2
+
+    @Flag(help: "Print the plan and exit.")
+    var dryRun = false
+
+    @OptionGroup var migration: MigrationArguments
+    @OptionGroup var action: ActionArguments
+    @OptionGroup var connection: ConnectionArguments
+
+    func run() async throws {
+        let session = try await ActionSession.open(connection, action, fallbackSeeds: [], verb: "rebalance")
+        let snapshot = session.snapshot
+        var weightById: [String: Double] = [:]
+        for entry in weights {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else { throw fail("bad --weight '\(entry)': use NODE=W with W >= 0") }
+            weightById[try session.node(parts[0]).id] = weight
+        }
+        let problems = ActionPreconditions.blockingProblems(snapshot)
+        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "rebalance"), code: ExitStatus.problemsFound) }
+        let slotKeys = by == .slots ? [:] : await SlotKeyCounter.count(snapshot: snapshot, poller: session.poller)
+        let plan = RebalancePlanner.plan(snapshot, metric: by, weights: weightById, slotKeys: slotKeys, threshold: threshold / 100)
+        print(RebalancePlanText.lines(plan, snapshot: snapshot).joined(separator: "\n"))
+        guard !plan.moves.isEmpty else {
+            print("balanced within \(threshold)%: nothing to move")
+            return
+        }
+        if dryRun { return }
+        var plans: [MigrationPlan] = []
+        for move in plan.moves {
+            guard let source = snapshot.node(id: move.fromId), let target = snapshot.node(id: move.toId) else { continue }
+            plans.append(try PathOverride.apply(migration.path, to: MigrationPlanner.plan(source: source, target: target, slots: move.slots)))
+        }
+        try await MigrationExecution(session: session, settings: migration.settings, action: "rebalance").execute(plans)
+    }
+}
+
+extension RebalanceMetric: ExpressibleByArgument {}
+
+enum RebalancePlanText {
+    static func lines(_ plan: RebalancePlan, snapshot: ClusterSnapshot) -> [String] {
+        func name(_ id: String) -> String { snapshot.node(id: id).map { "\($0.address)" } ?? String(id.prefix(8)) }
+        func amount(_ value: Double) -> String {
+            plan.metric == .memory ? ByteCount.text(Int64(value)) : String(Int(value.rounded()))
+        }
+        var lines = ["rebalance by \(plan.metric.rawValue): \(plan.moves.count) move\(plan.moves.count == 1 ? "" : "s"), \(plan.slotsMoved) slots"]
+        for move in plan.moves {
+            lines.append("  \(name(move.fromId)) -> \(name(move.toId)): \(move.slots.count) slots \(SnapshotDiff.describe(move.ranges))")
+        }
+        lines.append(String(format: "  %-24@ %12@ %12@ %12@", "primary" as NSString, "before" as NSString, "after" as NSString, "target" as NSString))
+        for id in plan.before.keys.sorted(by: { name($0) < name($1) }) {
+            lines.append(String(format: "  %-24@ %12@ %12@ %12@", name(id) as NSString, amount(plan.before[id]!) as NSString,
+                                amount(plan.after[id] ?? 0) as NSString, amount(plan.targets[id] ?? 0) as NSString))
+        }
+        return lines
+    }
+}
