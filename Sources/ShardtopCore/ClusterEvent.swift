@@ -15,6 +15,8 @@ public struct ClusterEvent: Hashable, Sendable, Codable {
         case clusterStateChanged = "cluster-state-changed"
         case nodeJoined = "node-joined"
         case nodeLeft = "node-left"
+        /// An operator action from the journal (failover, migration, fix), shown beside what changed.
+        case action
     }
 
     public enum Severity: String, Hashable, Sendable, Codable, Comparable {

@@ -36,4 +36,16 @@ public struct ActionRecord: Sendable, Hashable, Codable {
         let id = snapshot.primaries.map(\.id).filter { !$0.hasPrefix("?") }.min() ?? "?"
         return "\(seed) [\(id.prefix(8))]"
     }
+
+    /// The journal entry as a timeline event, so actions and their effects read in one list.
+    public var event: ClusterEvent {
+        let severity: ClusterEvent.Severity = switch outcome {
+        case .started, .succeeded: .info
+        case .cancelled, .refused: .warning
+        case .failed: .error
+        }
+        let on = nodes.isEmpty ? "" : " on \(nodes.joined(separator: ", "))"
+        return ClusterEvent(time: time, kind: .action, severity: severity, node: nil,
+                            message: "\(action) \(outcome.rawValue) by \(user)@\(host)\(on): \(detail)")
+    }
 }

@@ -1,7 +1,16 @@
-import ShardtopCore
-
 /// Live figures of a running migration, for the progress display and the headless progress lines.
 public struct MigrationProgress: Sendable, Hashable {
+    public init(sourceAddress: NodeAddress, targetAddress: NodeAddress, path: MigrationPath, slotsDone: Int, slotsTotal: Int, keysMoved: Int, elapsedSeconds: Double, phase: String) {
+        self.sourceAddress = sourceAddress
+        self.targetAddress = targetAddress
+        self.path = path
+        self.slotsDone = slotsDone
+        self.slotsTotal = slotsTotal
+        self.keysMoved = keysMoved
+        self.elapsedSeconds = elapsedSeconds
+        self.phase = phase
+    }
+
     public var sourceAddress: NodeAddress
     public var targetAddress: NodeAddress
     public var path: MigrationPath
@@ -21,18 +30,7 @@ public struct MigrationProgress: Sendable, Hashable {
     }
 
     public var line: String {
-        let eta = etaSeconds.map { String(format: "%.1fs", $0) } ?? "?"
+        let eta = etaSeconds.map { "\(Int($0.rounded(.up)))s" } ?? "?"
         return "\(sourceAddress) -> \(targetAddress) [\(path.rawValue)]: \(slotsDone)/\(slotsTotal) slots, \(keysMoved) keys, \(Int(keysPerSecond)) keys/s, ETA \(eta) (\(phase))"
     }
-}
-
-/// How a finished migration went.
-public struct MigrationOutcome: Sendable, Hashable {
-    public var slotsMoved: Int
-    public var keysMoved: Int
-    public var seconds: Double
-    /// Commands sent, as templates with counts (a 500-slot move sends thousands).
-    public var commands: [String]
-    /// Non-fatal notes, e.g. a primary that missed the ownership broadcast (gossip repairs it).
-    public var notes: [String]
 }
