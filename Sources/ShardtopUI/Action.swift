@@ -27,6 +27,17 @@ public enum Action: Sendable, Equatable {
     case labKill
     case labPause
     case labResume
+    case failover
+    case markSlots
+    case migrateFromNode
+    case toggleMigrationPause
+    case cancelMigration
+    case failoverRejected(replicaAddress: String, reason: String)
+    case migrationSurveyed([MigrationPlan])
+    case migrationSurveyFailed(String)
+    case migrationProgress(MigrationProgress)
+    case migrationFinished(String, succeeded: Bool)
+    case journalArrived([ActionRecord])
     case snapshotArrived(ClusterSnapshot, [ClusterEvent])
     case slotKeysArrived([Int: Int])
     case resized(width: Int, height: Int)
@@ -42,6 +53,29 @@ public enum Effect: Sendable, Equatable {
     case cycleTheme
     case labSignal(LabSignal, NodeAddressText)
     case requestSlotKeys
+    case sendFailover(mode: FailoverMode, replicaAddress: NodeAddressText)
+    case surveyMigration([MigrationPlan])
+    case startMigration([MigrationPlan])
+    case pauseMigration(Bool)
+    case cancelMigration
+    case journal(JournalDraft)
+}
+
+/// A journal entry as the reducer knows it; the app adds time, user, host and cluster.
+public struct JournalDraft: Sendable, Equatable {
+    public var action: String
+    public var nodes: [String]
+    public var commands: [String]
+    public var outcome: ActionRecord.Outcome
+    public var detail: String
+
+    public init(action: String, nodes: [String], commands: [String], outcome: ActionRecord.Outcome, detail: String) {
+        self.action = action
+        self.nodes = nodes
+        self.commands = commands
+        self.outcome = outcome
+        self.detail = detail
+    }
 }
 
 public enum LabSignal: String, Sendable, Equatable {

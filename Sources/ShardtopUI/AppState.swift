@@ -28,6 +28,11 @@ public struct AppState: Sendable {
     public var nodes = NodesView()
     public var slots = SlotMapView()
     public var eventFilter = TextFilter()
+    /// The open confirmation dialog; while set, keys go to it and nothing else.
+    public var dialog: ActionDialog?
+    public var operations = Operations()
+    /// Where actions are journalled (shown on the help screen).
+    public var journalPath = ""
 
     public static let eventCap = 2000
     public static let minimumWidth = 60
@@ -79,6 +84,8 @@ public struct SlotMapView: Sendable, Equatable {
     public var cursor = 0
     /// Keys per slot, when fetched (CLUSTER SLOT-STATS or sampled COUNTKEYSINSLOT).
     public var keysPerSlot: [Int: Int] = [:]
+    /// The first slot of a range being selected with `m`.
+    public var selectionAnchor: Int?
     public init() {}
 }
 

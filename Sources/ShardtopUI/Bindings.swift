@@ -8,6 +8,15 @@ public enum Bindings {
         return state.labAddresses.contains(node.address.description) ? nil : "\(node.address) was not started by this lab"
     }
 
+    static let acting: @Sendable (AppState) -> String? = { state in
+        state.readOnly ? ActionReducer.readOnlyReason : nil
+    }
+
+    static let migrating: @Sendable (AppState) -> String? = { state in
+        if state.readOnly { return ActionReducer.readOnlyReason }
+        return state.operations.migration == nil ? "no migration is running" : nil
+    }
+
     public static let all: [Binding] = [
         Binding([.character("q")], label: "quit", help: "Quit shardtop (the terminal is restored).", action: .quit, inFooter: true),
         Binding([.character("?"), .function(1)], label: "help", help: "Show or hide this help.", action: .toggleHelp, inFooter: true),
@@ -41,6 +50,11 @@ public enum Bindings {
         Binding([.escape], scope: .screen(.events), label: "clear", help: "Clear the event filter.", action: .back),
         Binding([.character("K")], scope: .screen(.nodes), label: "lab kill", help: "Lab only: SIGKILL the selected node.", danger: .destructive, action: .labKill, inFooter: true, disabledReason: labOnly),
         Binding([.character("Z")], scope: .screen(.nodes), label: "lab pause", help: "Lab only: SIGSTOP the selected node (it hangs, like a frozen host).", danger: .destructive, action: .labPause, inFooter: true, disabledReason: labOnly),
+        Binding([.character("F")], scope: .screen(.nodes), label: "failover", help: "Fail over to the selected replica (on a primary: its most up-to-date replica), after a preflight.", danger: .destructive, action: .failover, inFooter: true, disabledReason: acting),
+        Binding([.character("M")], scope: .screen(.nodes), label: "migrate", help: "Move N slots from the selected primary to another (plan preview first).", danger: .destructive, action: .migrateFromNode, disabledReason: acting),
+        Binding([.character("m")], scope: .screen(.slots), label: "select+move", help: "Mark a slot range (press at both ends), then pick a target primary to move it to.", danger: .destructive, action: .markSlots, inFooter: true, disabledReason: acting),
+        Binding([.character("P")], label: "pause move", help: "Pause or resume the running migration (between slots).", danger: .caution, action: .toggleMigrationPause, disabledReason: migrating),
+        Binding([.character("X")], label: "cancel move", help: "Cancel the running migration: the slots in progress finish, none is left open.", danger: .caution, action: .cancelMigration, disabledReason: migrating),
         Binding([.character("C")], scope: .screen(.nodes), label: "lab resume", help: "Lab only: SIGCONT the selected node.", danger: .caution, action: .labResume, disabledReason: labOnly),
     ]
 

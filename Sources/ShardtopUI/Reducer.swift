@@ -8,6 +8,12 @@ public enum Reducer {
     /// otherwise the binding table decides. A disabled binding explains itself in the status line.
     public static func handle(key: Key, state: inout AppState) -> [Effect] {
         if key == .resize { return [] }
+        if state.dialog != nil { return ActionReducer.handleDialogKey(key, state: &state) }
+        if key == .escape, state.screen == .slots, state.slots.selectionAnchor != nil {
+            state.slots.selectionAnchor = nil
+            state.status = "range selection dropped"
+            return []
+        }
         if let editing = editingFilter(state) {
             switch key {
             case .enter: return reduce(&state, .filterDone)
@@ -100,13 +106,36 @@ public enum Reducer {
             let signal: LabSignal = action == .labKill ? .kill : action == .labPause ? .pause : .resume
             state.status = "lab: \(signal.rawValue) \(node.address)"
             return [.labSignal(signal, node.address.description)]
+        case .failover:
+            return ActionReducer.openFailover(&state)
+        case .markSlots:
+            return ActionReducer.markSlots(&state)
+        case .migrateFromNode:
+            return ActionReducer.migrateFromNode(&state)
+        case .toggleMigrationPause:
+            return ActionReducer.togglePause(&state)
+        case .cancelMigration:
+            return ActionReducer.cancel(&state)
+        case .failoverRejected(let address, let reason):
+            return ActionReducer.rejected(address, reason: reason, &state)
+        case .migrationSurveyed(let plans):
+            ActionReducer.surveyed(plans, &state)
+        case .migrationSurveyFailed(let reason):
+            ActionReducer.surveyFailed(reason, &state)
+        case .migrationProgress(let progress):
+            state.operations.migration?.progress = progress
+        case .migrationFinished(let summary, _):
+            state.operations.migration = nil
+            state.status = summary
+        case .journalArrived(let records):
+            appendEvents(&state, records.map(\.event))
         case .snapshotArrived(let snapshot, let events):
             state.snapshot = snapshot
             state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)
             state.history.record(snapshot)
-            state.events += events
-            if state.events.count > AppState.eventCap { state.events.removeFirst(state.events.count - AppState.eventCap) }
+            appendEvents(&state, events)
             clampSelection(&state)
+            return ActionReducer.observe(snapshot, &state)
         case .slotKeysArrived(let counts):
             state.slots.keysPerSlot = counts
         case .resized(let width, let height):
@@ -153,6 +182,11 @@ public enum Reducer {
             }
             state.nodes.selected = min(max(0, selected), max(0, count - 1))
         }
+    }
+
+    private static func appendEvents(_ state: inout AppState, _ events: [ClusterEvent]) {
+        state.events += events
+        if state.events.count > AppState.eventCap { state.events.removeFirst(state.events.count - AppState.eventCap) }
     }
 
     private static func clampSelection(_ state: inout AppState) {

@@ -58,7 +58,8 @@ enum DashboardLauncher {
         if liveOptions.requestTimeout.nanoseconds > cap * 1_000_000 { liveOptions.requestTimeout = .milliseconds(cap) }
         let app = DashboardApp(configuration: .init(
             seeds: seeds, options: liveOptions, interval: display.interval, lagThresholds: lag, theme: theme,
-            themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab
+            themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
+            journalPath: ActionJournal.defaultPath()
         ))
         do {
             try await app.run()

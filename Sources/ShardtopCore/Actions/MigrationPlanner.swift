@@ -67,6 +67,8 @@ public enum MigrationPlanner {
             return support.supported ? nil : "\(node.address): \(support.reason)"
         }
         if lacking.isEmpty { return (.atomic, "both nodes support atomic slot migration (CLUSTER MIGRATESLOTS)") }
+        let reasons = [source, target].map { AtomicMigrationSupport.of($0).reason }
+        if reasons[0] == reasons[1] { return (.legacy, "legacy path: both nodes are \(reasons[0])") }
         return (.legacy, "legacy path because " + lacking.joined(separator: "; "))
     }
 

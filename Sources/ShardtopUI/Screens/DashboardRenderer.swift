@@ -26,6 +26,10 @@ public enum DashboardRenderer {
             case .events: EventsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             }
         }
+        if state.snapshot != nil && !state.showHelp {
+            OperationsBar.draw(into: &grid, area: body, state: state, glyphs: glyphs)
+            if let dialog = state.dialog { DialogView.draw(dialog, into: &grid, area: body, state: state) }
+        }
         drawFooter(&grid, state)
         return grid
     }
@@ -80,6 +84,11 @@ public enum DashboardRenderer {
         let y = grid.height - 1
         grid.fill(x: 0, y: y, width: grid.width, height: 1, role: .footerLabel)
         var x = 0
+        if state.dialog != nil {
+            x = grid.put("Esc", x: 0, y: y, role: .footerKey)
+            grid.put(" cancel (nothing is sent until you confirm)", x: x, y: y, role: .footerLabel)
+            return
+        }
         if let filter = editingFilterText(state) {
             x = grid.put("filter: ", x: 0, y: y, role: .footerKey)
             x = grid.put(filter + "_", x: x, y: y, role: .input)
@@ -87,7 +96,6 @@ public enum DashboardRenderer {
             return
         }
         for binding in Bindings.active(on: state.screen) where binding.inFooter {
-            if state.readOnly && binding.danger == .destructive { continue }
             let disabled = binding.disabledReason(state) != nil
             let key = binding.keys[0].description
             let width = key.unicodeScalars.count + binding.label.unicodeScalars.count + 2

@@ -31,7 +31,7 @@ enum NodesScreen {
         }
         for (offset, node) in rows[start..<min(rows.count, start + visible)].enumerated() {
             let y = top + offset
-            drawRow(&grid, x: area.x + 1, y: y, node: node, columns: columns)
+            drawRow(&grid, x: area.x + 1, y: y, node: node, columns: columns, failover: state.operations.failovers[node.id])
             if start + offset == selected { grid.paint(x: area.x, y: y, width: area.width, role: .selected) }
         }
     }
@@ -67,10 +67,12 @@ enum NodesScreen {
         }
     }
 
-    private static func drawRow(_ grid: inout Grid, x: Int, y: Int, node: SnapshotNode, columns: [Column]) {
+    private static func drawRow(_ grid: inout Grid, x: Int, y: Int, node: SnapshotNode, columns: [Column], failover: FailoverTracking?) {
         var x = x
         for column in columns {
             var (text, role) = column.value(node)
+            // A failover being followed shows inline, in the health cell, until it ends.
+            if column.id == .health, let failover, !failover.phase.isFinished { (text, role) = ("failover..", .warning) }
             // Numbers of a node we cannot reach are the last ones we saw: dim them so nobody trusts them.
             if !node.isReachable && role == .normal { role = .dim }
             grid.put(Format.cell(text, column.width, right: column.right), x: x, y: y, role: role)

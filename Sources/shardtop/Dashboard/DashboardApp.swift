@@ -20,11 +20,13 @@ final class DashboardApp: @unchecked Sendable {
         var themesDirectory: String?
         var readOnly: Bool
         var lab: LabCluster?
+        var journalPath: String
     }
 
     private let configuration: Configuration
     private let poller: ClusterPoller
     private let terminal: TerminalSession
+    private let actions: DashboardActions
     private var store: DashboardStore?
     private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
@@ -38,6 +40,10 @@ final class DashboardApp: @unchecked Sendable {
         self.interval = configuration.interval
         self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
         self.terminal = TerminalSession(theme: configuration.theme)
+        self.actions = DashboardActions(
+            options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
+            seedText: configuration.seeds.map(\.description).joined(separator: ",")
+        )
         self.themeIndex = configuration.themeNames.firstIndex(of: configuration.theme.name) ?? 0
     }
 
@@ -47,6 +53,7 @@ final class DashboardApp: @unchecked Sendable {
         state.seedText = configuration.seeds.map(\.description).joined(separator: ",")
         state.lagThresholds = configuration.lagThresholds
         state.readOnly = configuration.readOnly
+        state.journalPath = configuration.journalPath
         state.themeName = configuration.theme.name
         state.now = Date().timeIntervalSince1970
         if let lab = configuration.lab { state.labAddresses = Set(lab.addresses.map(\.description)) }
@@ -60,6 +67,7 @@ final class DashboardApp: @unchecked Sendable {
             perform: { [weak self] effects in self?.perform(effects) }
         )
         self.store = store
+        actions.attach(store)
         try terminal.start(
             onKey: { key in store.handle(key) },
             onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
@@ -70,6 +78,7 @@ final class DashboardApp: @unchecked Sendable {
         store.dispatch(.clock(Date().timeIntervalSince1970))
         let signals = SignalWatcher { [weak self] in self?.quit() }
 
+        actions.loadJournal()
         let polling = Task { await self.pollLoop() }
         let clock = Task {
             while !Task.isCancelled {
@@ -87,6 +96,7 @@ final class DashboardApp: @unchecked Sendable {
         clock.cancel()
         signals.cancel()
         terminal.stop()
+        await actions.close()
         await poller.shutdown()
     }
 
@@ -105,7 +115,11 @@ final class DashboardApp: @unchecked Sendable {
     private func pollLoop() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let (isPaused, period) = lock.withLock { (paused, interval) }
+            let (isPaused, chosen) = lock.withLock { (paused, interval) }
+            // While a failover or migration is in flight, poll at least every 200 ms so the flip or
+            // the moved slots show within a fraction of a second, whatever the chosen interval.
+            let busy = store?.snapshotOfState.operations.isBusy ?? false
+            let period = busy ? min(chosen, 0.2) : chosen
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
                 store?.dispatch(.snapshotArrived(snapshot, events))
@@ -153,6 +167,9 @@ final class DashboardApp: @unchecked Sendable {
                 wakePoller()
             case .requestSlotKeys:
                 Task { await self.fetchSlotKeys() }
+            case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .journal:
+                actions.perform(effect)
+                wakePoller()
             }
         }
     }

@@ -1,0 +1,80 @@
+import ShardtopCore
+
+/// A modal dialog, held as state: while one is open every key goes to it, so a stray key can
+/// never act on the screen behind it.
+public enum ActionDialog: Sendable, Equatable {
+    case failover(FailoverDialog)
+    case migration(MigrationDialog)
+}
+
+/// The failover preflight and the operator's choice of mode (and typed confirmation, when needed).
+public struct FailoverDialog: Sendable, Equatable {
+    public var preflight: FailoverPreflight
+    public var modes: [FailoverMode]
+    public var modeIndex = 0
+    /// What the operator has typed for a FORCE/TAKEOVER confirmation.
+    public var typed = ""
+
+    public init(preflight: FailoverPreflight, modes: [FailoverMode]) {
+        self.preflight = preflight
+        self.modes = modes
+    }
+
+    public var mode: FailoverMode? { modes.isEmpty ? nil : modes[modeIndex] }
+    public var confirmation: TypedConfirmation? { mode.flatMap { preflight.confirmation(for: $0) } }
+}
+
+/// A migration being set up: what to move, where to, then the surveyed plan preview.
+public struct MigrationDialog: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// A range selected on the slot map.
+        case slots([SlotRange])
+        /// N slots from a primary chosen on the nodes screen; `count` is the digits typed.
+        case node(id: String, count: String)
+    }
+
+    public enum Stage: Sendable, Equatable {
+        case pickTarget
+        /// Keys and big keys are being counted on the source (off the render path).
+        case surveying
+        case preview([MigrationPlan])
+        /// The request cannot go ahead; the lines say why.
+        case refused([String])
+    }
+
+    public var source: Source
+    /// Candidate target primaries, by id, in address order.
+    public var targets: [String]
+    public var targetIndex = 0
+    public var stage: Stage = .pickTarget
+
+    public init(source: Source, targets: [String]) {
+        self.source = source
+        self.targets = targets
+    }
+
+    public var targetId: String? { targets.isEmpty ? nil : targets[targetIndex] }
+}
+
+/// Operations in flight, shown inline and in the operations bar until they end.
+public struct Operations: Sendable, Equatable {
+    /// Sent failovers by replica id, followed through snapshots until the flip or the deadline.
+    public var failovers: [String: FailoverTracking] = [:]
+    /// Replicas whose default failover failed: F on them now offers FORCE and TAKEOVER.
+    public var defaultFailed: Set<String> = []
+    public var migration: MigrationRun?
+
+    public init() {}
+
+    public var isBusy: Bool { migration != nil || failovers.values.contains { !$0.phase.isFinished } }
+}
+
+/// A running migration as the dashboard shows it.
+public struct MigrationRun: Sendable, Equatable {
+    public var summary: String
+    public var progress: MigrationProgress?
+    public var paused = false
+    public var cancelling = false
+
+    public init(summary: String) { self.summary = summary }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import ShardtopCore
+import ShardtopRedis
+import ShardtopUI
+
+/// Performs the dashboard's action effects off the render path: sends failovers, surveys and runs
+/// migrations with progress, and journals every step. Results come back as actions on the store.
+final class DashboardActions: @unchecked Sendable {
+    private let links: ActionLinks
+    private let journal: ActionJournal
+    private let seedText: String
+    private let lock = NSLock()
+    private var control: OperationControl?
+    private weak var store: DashboardStore?
+
+    init(options: ConnectionOptions, journal: ActionJournal, seedText: String) {
+        self.links = ActionLinks(options: options)
+        self.journal = journal
+        self.seedText = seedText
+    }
+
+    func attach(_ store: DashboardStore) { self.store = store }
+
+    /// Recent journal entries for the timeline at start.
+    func loadJournal() {
+        let recent = journal.recent(limit: 100)
+        if !recent.isEmpty { store?.dispatch(.journalArrived(recent)) }
+    }
+
+    func perform(_ effect: Effect) {
+        switch effect {
+        case .sendFailover(let mode, let addressText):
+            guard let address = NodeAddress(addressText) else { return }
+            Task {
+                if let rejection = await FailoverRunner.send(mode, to: address, links: links) {
+                    store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "rejected: \(rejection)"))
+                }
+            }
+        case .surveyMigration(let plans):
+            Task {
+                do {
+                    var surveyed: [MigrationPlan] = []
+                    for plan in plans { surveyed.append(try await MigrationSurvey.survey(plan, links: links)) }
+                    store?.dispatch(.migrationSurveyed(surveyed))
+                } catch {
+                    store?.dispatch(.migrationSurveyFailed("\(error)"))
+                }
+            }
+        case .startMigration(let plans):
+            let control = OperationControl()
+            lock.withLock { self.control = control }
+            Task { await run(plans, control: control) }
+        case .pauseMigration(let paused):
+            lock.withLock { paused ? control?.pause() : control?.resume() }
+        case .cancelMigration:
+            lock.withLock { control?.cancel() }
+        case .journal(let draft):
+            record(draft)
+        default:
+            break
+        }
+    }
+
+    private func run(_ plans: [MigrationPlan], control: OperationControl) async {
+        guard let snapshot = store?.snapshotOfState.snapshot else { return }
+        let runner = MigrationRunner(links: links, control: control)
+        let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+        var moved = 0
+        var keys = 0
+        for plan in plans {
+            let nodes = [plan.sourceAddress.description, plan.targetAddress.description]
+            let summary = "\(plan.slots.count) slots \(SnapshotDiff.describe(plan.ranges)) \(plan.sourceAddress) -> \(plan.targetAddress) [\(plan.path.rawValue)]"
+            record(JournalDraft(action: "migrate", nodes: nodes, commands: [], outcome: .started, detail: summary))
+            do {
+                let outcome = try await runner.run(plan, primaries: primaries) { [weak self] progress in
+                    self?.store?.dispatch(.migrationProgress(progress))
+                }
+                moved += outcome.slotsMoved
+                keys += outcome.keysMoved
+                record(JournalDraft(action: "migrate", nodes: nodes, commands: outcome.commands, outcome: .succeeded,
+                                    detail: "\(summary): \(outcome.keysMoved) keys in \(String(format: "%.2f", outcome.seconds)) s"))
+            } catch {
+                let cancelled = (error as? ActionError) == .cancelled
+                record(JournalDraft(action: "migrate", nodes: nodes, commands: [], outcome: cancelled ? .cancelled : .failed, detail: "\(summary): \(error)"))
+                store?.dispatch(.migrationFinished(cancelled ? "migration cancelled after \(moved) slots; no slot left open" : "migration stopped: \(error)", succeeded: false))
+                return
+            }
+        }
+        store?.dispatch(.migrationFinished("migration done: \(moved) slots, \(keys) keys moved", succeeded: true))
+    }
+
+    private func record(_ draft: JournalDraft) {
+        let (user, host) = ActionJournal.identity
+        let snapshot = store?.snapshotOfState.snapshot
+        let record = ActionRecord(
+            time: Date().timeIntervalSince1970, user: user, host: host,
+            cluster: snapshot.map { ActionRecord.clusterName(seed: seedText, snapshot: $0) } ?? seedText,
+            action: draft.action, nodes: draft.nodes, commands: draft.commands, outcome: draft.outcome, detail: draft.detail
+        )
+        do {
+            try journal.append(record)
+        } catch {
+            store?.dispatch(.status("cannot write the action journal \(journal.path): \(error.localizedDescription)"))
+        }
+        store?.dispatch(.journalArrived([record]))
+    }
+
+    func close() async { await links.close() }
+}
