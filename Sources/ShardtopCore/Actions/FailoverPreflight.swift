@@ -37,7 +37,7 @@ public struct FailoverPreflight: Sendable, Hashable {
         case .default:
             return nil
         case .force:
-            let bytes = lagBytes.map { "\($0) bytes" } ?? "an unknown number of bytes (the primary does not answer)"
+            let bytes = lagBytes.map { $0 >= 1024 ? "\($0) bytes (\(ByteCount.text($0)))" : "\($0) bytes" } ?? "an unknown number of bytes (the primary does not answer)"
             return TypedConfirmation(
                 warning: "FORCE skips the catch-up check: \(bytes) of acknowledged writes the replica has not received will be lost.",
                 expected: "FORCE"

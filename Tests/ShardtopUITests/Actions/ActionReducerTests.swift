@@ -1,0 +1,150 @@
+import ShardtopCore
+import Testing
+@testable import ShardtopUI
+
+/// Operator actions through the pure reducer: what each key opens, what confirming sends, and how a
+/// sent failover is followed. Nothing here touches a server; the integration tests do that.
+@Suite struct ActionReducerTests {
+    @discardableResult
+    func press(_ keys: Key..., on state: inout AppState) -> [Effect] {
+        keys.flatMap { Reducer.handle(key: $0, state: &state) }
+    }
+
+    func type(_ text: String, on state: inout AppState) {
+        for character in text { press(.character(character), on: &state) }
+    }
+
+    /// The nodes screen with the first replica selected.
+    func replicaSelected() -> (AppState, SnapshotNode) {
+        var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
+        let rows = NodesScreenModel.rows(state)
+        let index = rows.firstIndex { $0.role == .replica }!
+        state.nodes.selected = index
+        return (state, rows[index])
+    }
+
+    func flipped(_ snapshot: ClusterSnapshot, promote id: String, at time: Double) -> ClusterSnapshot {
+        var snapshot = snapshot
+        snapshot.time = time
+        let index = snapshot.nodes.firstIndex { $0.id == id }!
+        snapshot.nodes[index].role = .primary
+        return snapshot
+    }
+
+    @Test func failoverConfirmsWithYAndIsFollowedUntilTheFlip() {
+        var (state, replica) = replicaSelected()
+        press(.character("F"), on: &state)
+        guard case .failover(let dialog) = state.dialog else { Issue.record("no dialog"); return }
+        #expect(dialog.modes == [.default])
+        // Keys meant for the screen behind do nothing while the dialog is open.
+        #expect(press(.character("q"), on: &state).isEmpty)
+        #expect(state.dialog != nil)
+
+        let effects = press(.character("y"), on: &state)
+        #expect(state.dialog == nil)
+        #expect(effects.contains(.sendFailover(mode: .default, replicaAddress: replica.address.description)))
+        #expect(effects.contains { if case .journal(let draft) = $0 { draft.outcome == .started } else { false } })
+        #expect(state.operations.isBusy)
+
+        let done = Reducer.reduce(&state, .snapshotArrived(flipped(state.snapshot!, promote: replica.id, at: state.now + 0.4), []))
+        #expect(!state.operations.isBusy)
+        #expect(state.status?.contains("is primary") == true)
+        #expect(done.contains { if case .journal(let draft) = $0 { draft.outcome == .succeeded } else { false } })
+    }
+
+    @Test func aTimedOutDefaultOffersForceWhichNeedsTheTypedWord() {
+        var (state, replica) = replicaSelected()
+        press(.character("F"), .character("y"), on: &state)
+        var late = state.snapshot!
+        late.time = state.now + FailoverTracking.defaultTimeout + 1
+        let effects = Reducer.reduce(&state, .snapshotArrived(late, []))
+        #expect(effects.contains { if case .journal(let draft) = $0 { draft.outcome == .failed } else { false } })
+        #expect(state.operations.defaultFailed.contains(replica.id))
+
+        press(.character("F"), on: &state)
+        guard case .failover(let dialog) = state.dialog else { Issue.record("no dialog"); return }
+        #expect(dialog.modes == [.default, .force, .takeover])
+        press(.tab, on: &state)
+        // y is text now, not a confirmation.
+        #expect(press(.character("y"), .enter, on: &state).isEmpty)
+        #expect(state.status?.contains("type FORCE") == true)
+        press(.backspace, on: &state)
+        type("FORCE", on: &state)
+        let sent = press(.enter, on: &state)
+        #expect(sent.contains(.sendFailover(mode: .force, replicaAddress: replica.address.description)))
+    }
+
+    @Test func rejectedFailoverEndsTheTrackingAndSaysWhy() {
+        var (state, replica) = replicaSelected()
+        press(.character("F"), .character("y"), on: &state)
+        _ = Reducer.reduce(&state, .failoverRejected(replicaAddress: replica.address.description, reason: "rejected: ERR You should send CLUSTER FAILOVER to a replica"))
+        #expect(!state.operations.isBusy)
+        #expect(state.status?.contains("rejected") == true)
+    }
+
+    @Test func readOnlyDisablesEveryActionKeyAndSaysWhy() {
+        var (state, _) = replicaSelected()
+        state.readOnly = true
+        for key in ["F", "M"] {
+            #expect(press(.character(Character(key)), on: &state).isEmpty)
+            #expect(state.dialog == nil)
+            #expect(state.status?.contains("read-only") == true)
+        }
+        state.screen = .slots
+        press(.character("m"), on: &state)
+        #expect(state.slots.selectionAnchor == nil)
+        #expect(state.status?.contains("read-only") == true)
+        // Every destructive binding says why it is off.
+        for binding in Bindings.all where binding.danger == .destructive {
+            #expect(binding.disabledReason(state) != nil, "\(binding.label) is not disabled in read-only mode")
+        }
+    }
+
+    @Test func slotRangeSelectionPlansSurveysPreviewsAndStarts() throws {
+        var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .slots)
+        state.slots.cursor = 10
+        press(.character("m"), on: &state)
+        #expect(state.slots.selectionAnchor == 10)
+        state.slots.cursor = 30
+        press(.character("m"), on: &state)
+        guard case .migration(let dialog) = state.dialog else { Issue.record("no dialog"); return }
+        #expect(dialog.source == .slots([SlotRange(10, 30)]))
+        let owner = state.snapshot!.slotOwners[10]
+        // Pick a target that does not own the range.
+        while case .migration(let d) = state.dialog, d.targetId == owner { press(.character("j"), on: &state) }
+        let effects = press(.enter, on: &state)
+        guard case .surveyMigration(let plans) = effects.first else { Issue.record("no survey: \(effects)"); return }
+        #expect(plans.first?.slots == Array(10...30))
+
+        _ = Reducer.reduce(&state, .migrationSurveyed(plans))
+        guard case .migration(let preview) = state.dialog, case .preview = preview.stage else { Issue.record("no preview"); return }
+        let started = press(.character("y"), on: &state)
+        #expect(started == [.startMigration(plans)])
+        #expect(state.operations.migration != nil)
+
+        #expect(press(.character("P"), on: &state) == [.pauseMigration(true)])
+        #expect(press(.character("X"), on: &state) == [.cancelMigration])
+        _ = Reducer.reduce(&state, .migrationFinished("migration cancelled after 16 slots; no slot left open", succeeded: false))
+        #expect(state.operations.migration == nil)
+        // With nothing running, P and X explain themselves instead of acting.
+        #expect(press(.character("X"), on: &state).isEmpty)
+        #expect(state.status?.contains("no migration is running") == true)
+    }
+
+    @Test func migrationIsRefusedWhileTheClusterHasOtherProblems() {
+        var state = ScreenFixtures.openSlots(width: 100, height: 30, screen: .nodes)
+        state.nodes.selected = NodesScreenModel.rows(state).firstIndex { $0.isPrimary && $0.slotCount > 0 }!
+        press(.character("M"), on: &state)
+        press(.enter, on: &state)
+        guard case .migration(let dialog) = state.dialog, case .refused(let reasons) = dialog.stage else { Issue.record("not refused"); return }
+        #expect(reasons.joined().contains("open"))
+    }
+
+    @Test func escapeClosesAnyDialogWithoutSending() {
+        var (state, _) = replicaSelected()
+        press(.character("F"), on: &state)
+        #expect(press(.escape, on: &state).isEmpty)
+        #expect(state.dialog == nil)
+        #expect(state.status == "cancelled: nothing was sent")
+    }
+}
