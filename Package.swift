@@ -44,7 +44,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"]),
+        .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ShardtopUITests",
             dependencies: ["ShardtopUI", "ShardtopCore"],
