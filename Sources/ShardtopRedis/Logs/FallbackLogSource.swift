@@ -58,14 +58,13 @@ public struct FallbackLogSource: LogSource {
         } catch {
             return [.note("cannot read SLOWLOG from \(client.address): \(sanitizedForDisplay(String(describing: error)))", level: .warning)]
         }
-        var lines = Self.slowlog(replies[0], name: "slowlog") + Self.latency(replies[1])
-        // COMMAND INFO answers [nil] for a command the server does not have.
-        if let info = replies[2].array, let entry = info.first, entry != .null {
-            if let reply = try? await client.send([["COMMANDLOG", "GET", String(count), "slow"]]).first {
-                lines += Self.slowlog(reply, name: "commandlog slow")
-            }
+        // COMMAND INFO answers [nil] for a command the server does not have. Where COMMANDLOG
+        // exists, SLOWLOG reads the same "slow" log, so only one of them is shown.
+        if let info = replies[2].array, let entry = info.first, entry != .null,
+           let reply = try? await client.send([["COMMANDLOG", "GET", String(count), "slow"]]).first {
+            return Self.slowlog(reply, name: "commandlog slow") + Self.latency(replies[1])
         }
-        return lines
+        return Self.slowlog(replies[0], name: "slowlog") + Self.latency(replies[1])
     }
 
     /// SLOWLOG GET and COMMANDLOG GET share one entry shape:
