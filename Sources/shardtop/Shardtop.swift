@@ -20,7 +20,7 @@ struct Shardtop: AsyncParsableCommand {
         never from the command line.
         """,
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self, BenchCommand.self],
+        subcommands: [DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self, BenchCommand.self, LogsCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
