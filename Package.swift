@@ -25,6 +25,8 @@ let package = Package(
             dependencies: ["ShardtopCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ShardtopTerminal", dependencies: ["ShardtopUI", "CNcurses"]),
+        // The config file (named clusters); its own small target so the CLI and tests share it.
+        .target(name: "ShardtopConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "ShardtopRedis",
             dependencies: [
@@ -41,10 +43,12 @@ let package = Package(
                 "ShardtopRedis",
                 "ShardtopUI",
                 "ShardtopTerminal",
+                "ShardtopConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"]),
+        .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ShardtopConfigTests", dependencies: ["ShardtopConfig"]),
         .testTarget(
             name: "ShardtopUITests",
             dependencies: ["ShardtopUI", "ShardtopCore"],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import ShardtopConfig
 import ShardtopCore
 import ShardtopRedis
 
@@ -30,10 +31,28 @@ struct ConnectionArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Replica lag in seconds past which a replica counts as lagging.", valueName: "s"))
     var lagSeconds: Int = LagThresholds.default.seconds
 
+    @Option(help: ArgumentHelp("A named cluster from $XDG_CONFIG_HOME/shardtop/config.yaml; its seeds, user and password file apply unless given here.", valueName: "name"))
+    var context: String?
+
     var lagThresholds: LagThresholds { LagThresholds(bytes: lagBytes, seconds: lagSeconds) }
+
+    /// The `--context` cluster from the config file, nil without `--context`.
+    func clusterContext(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExitCode) -> ClusterContext? {
+        guard let context else { return nil }
+        do {
+            return try ConfigFile.load(path: ConfigFile.defaultPath(environment: environment), environment: environment).context(named: context)
+        } catch {
+            throw fail(error.description)
+        }
+    }
 
     /// Parses seeds and credentials, or returns the one-line reason they are unusable.
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExitCode) -> (seeds: [NodeAddress], options: ConnectionOptions) {
+        // The command line wins over the context, field by field.
+        let cluster = try clusterContext(environment: environment)
+        let seeds = self.seeds.isEmpty ? cluster?.seeds ?? [] : self.seeds
+        let user = self.user ?? cluster?.user
+        let passwordFile = self.passwordFile ?? cluster?.passwordFile
         guard !seeds.isEmpty else { throw fail("no seed given: pass host:port of any cluster node (try `shardtop lab` for a local one)") }
         var parsed: [Seed] = []
         for text in seeds {

@@ -22,7 +22,8 @@ struct Shardtop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
-            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, BenchCommand.self,
+            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -23,6 +23,17 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
+        let (pid, result) = spawnClean(path, arguments: arguments, actions: &actions, searchPath: false)
+        guard result == 0 else {
+            throw LabError.nodeDidNotStart(port: 0, detail: "posix_spawn \(path) failed: \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// posix_spawn(p) with an empty signal mask, default handlers and a process group of its own
+    /// (see the type's comment for why). Shared with the log command runner. Returns the pid and
+    /// posix_spawn's result (0 on success).
+    static func spawnClean(_ program: String, arguments: [String], actions: inout posix_spawn_file_actions_t, searchPath: Bool) -> (pid_t, Int32) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -35,14 +46,13 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        guard result == 0 else {
-            throw LabError.nodeDidNotStart(port: 0, detail: "posix_spawn \(path) failed: \(String(cString: strerror(result)))")
-        }
-        return ChildProcess(pid: pid)
+        let result = searchPath
+            ? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+            : posix_spawn(&pid, program, &actions, &attributes, argv, environ)
+        return (pid, result)
     }
 
     /// Reaps the child if it has exited; never blocks.

@@ -1,0 +1,28 @@
+/// One named cluster from the config file, selected with `--context NAME`. Every field but the
+/// name is optional: a context may only set a log command, with seeds given on the command line.
+public struct ClusterContext: Sendable, Equatable {
+    public var name: String
+    public var seeds: [String]
+    public var user: String?
+    /// Already resolved: `~/` is the home directory, a relative path is relative to the config file's directory.
+    public var passwordFile: String?
+    /// The template text; parsed (and its placeholders checked) by `LogCommandTemplate`.
+    public var logCommand: String?
+    public var theme: String?
+    /// Poll interval in seconds.
+    public var interval: Double?
+    /// Where the context starts in the file, for errors found later (a bad log-command).
+    public var line: Int?
+
+    public init(name: String, seeds: [String] = [], user: String? = nil, passwordFile: String? = nil,
+                logCommand: String? = nil, theme: String? = nil, interval: Double? = nil, line: Int? = nil) {
+        self.name = name
+        self.seeds = seeds
+        self.user = user
+        self.passwordFile = passwordFile
+        self.logCommand = logCommand
+        self.theme = theme
+        self.interval = interval
+        self.line = line
+    }
+}

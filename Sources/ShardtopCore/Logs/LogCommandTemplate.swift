@@ -1,0 +1,70 @@
+/// An operator's command for reading a node's log, such as
+/// `ssh {host} tail -n 200 -F /var/log/redis/redis-server-{port}.log`.
+///
+/// The template is split into arguments on whitespace BEFORE any placeholder is filled in, and
+/// the result runs as an argument list, never through a shell: a host name or node id that
+/// contains spaces, quotes or `;` stays inside the one argument it was written into and can
+/// never become another argument or shell syntax. (A remote side such as ssh may hand its
+/// arguments to a shell again; that is the remote command's contract, not this one.)
+public struct LogCommandTemplate: Sendable, Hashable, CustomStringConvertible {
+    public static let placeholders = ["{host}", "{port}", "{id}"]
+
+    /// The arguments as written, placeholders still in them.
+    public let arguments: [String]
+
+    public init(parsing text: String) throws(LogCommandTemplateError) {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        guard let first = words.first else { throw .empty }
+        guard !first.contains("{") else { throw .placeholderInProgram(first) }
+        for word in words {
+            var rest = Substring(word)
+            while let open = rest.firstIndex(of: "{") {
+                guard let close = rest[open...].firstIndex(of: "}") else { break }
+                let name = String(rest[open...close])
+                guard Self.placeholders.contains(name) else { throw .unknownPlaceholder(name) }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        arguments = words
+    }
+
+    /// The argument list for one node. Each placeholder is replaced inside its own argument only,
+    /// in one pass, so a value that itself contains "{port}" is not expanded a second time.
+    public func expand(host: String, port: Int, id: String) -> [String] {
+        let values = ["{host}": host, "{port}": String(port), "{id}": id]
+        return arguments.map { word in
+            guard word.contains("{") else { return word }
+            var out = ""
+            var rest = Substring(word)
+            while let open = rest.firstIndex(of: "{") {
+                out += rest[..<open]
+                if let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[open...close])] {
+                    out += value
+                    rest = rest[rest.index(after: close)...]
+                } else {
+                    out.append("{")
+                    rest = rest[rest.index(after: open)...]
+                }
+            }
+            return out + rest
+        }
+    }
+
+    public var description: String { arguments.joined(separator: " ") }
+}
+
+public enum LogCommandTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case unknownPlaceholder(String)
+    /// The program itself must be fixed text: choosing the program from a node's address would
+    /// let whoever controls the cluster's gossip choose what shardtop runs.
+    case placeholderInProgram(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "log-command is empty"
+        case .unknownPlaceholder(let name): "unknown placeholder \(name) in log-command (known: \(LogCommandTemplate.placeholders.joined(separator: " ")))"
+        case .placeholderInProgram(let word): "the program in log-command must be fixed text, not '\(word)'"
+        }
+    }
+}
