@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // gzip for recordings (`--record FILE.gz`), streamed so a killed session leaves a readable file.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "ShardtopCore"),
@@ -26,6 +28,11 @@ let package = Package(
         ),
         .target(name: "ShardtopTerminal", dependencies: ["ShardtopUI", "CNcurses"]),
         // The config file (named clusters); its own small target so the CLI and tests share it.
+        // Recording files (JSON lines, gzip when the name ends in .gz) for --record and replay.
+        .target(
+            name: "ShardtopRecording",
+            dependencies: ["ShardtopCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(name: "ShardtopConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "ShardtopRedis",
@@ -44,6 +51,7 @@ let package = Package(
                 "ShardtopUI",
                 "ShardtopTerminal",
                 "ShardtopConfig",
+                "ShardtopRecording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +77,8 @@ let package = Package(
             dependencies: [
                 // Listed so `swift test` builds the binary the CLI tests run.
                 "shardtop",
+                "ShardtopUI",
+                "ShardtopRecording",
                 "ShardtopCore",
                 "ShardtopRedis",
                 .product(name: "NIOCore", package: "swift-nio"),

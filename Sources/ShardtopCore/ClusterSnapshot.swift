@@ -92,6 +92,7 @@ extension SnapshotNode {
         try container.encode(error, forKey: .error)
         try container.encode(lastSeen, forKey: .lastSeen)
         try container.encode(roundTripMillis, forKey: .roundTripMillis)
+        try container.encode(cpuSecondsTotal, forKey: .cpuSecondsTotal)
     }
 }
 

@@ -38,6 +38,11 @@ public enum Action: Sendable, Equatable {
     case migrationProgress(MigrationProgress)
     case migrationFinished(String, succeeded: Bool)
     case journalArrived([ActionRecord])
+    case replayKey(ReplayRequest)
+    case replayStatus(ReplayStatus)
+    /// After a seek: the state is rebuilt from the recording's first tick up to the new position,
+    /// so history, events and sparklines are exactly what live viewing would have shown there.
+    case replayRebuild([RecordedTick])
     case snapshotArrived(ClusterSnapshot, [ClusterEvent])
     case slotKeysArrived([Int: Int])
     case resized(width: Int, height: Int)
@@ -59,6 +64,7 @@ public enum Effect: Sendable, Equatable {
     case pauseMigration(Bool)
     case cancelMigration
     case journal(JournalDraft)
+    case replay(ReplayRequest)
 }
 
 /// A journal entry as the reducer knows it; the app adds time, user, host and cluster.

@@ -33,6 +33,9 @@ public struct AppState: Sendable {
     public var operations = Operations()
     /// Where actions are journalled (shown on the help screen).
     public var journalPath = ""
+    /// Set when showing a recording (`shardtop replay`): the dashboard is read-only and the
+    /// header shows the recorded time instead of the wall clock.
+    public var replay: ReplayStatus?
 
     public static let eventCap = 2000
     public static let minimumWidth = 60

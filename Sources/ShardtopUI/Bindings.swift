@@ -9,12 +9,17 @@ public enum Bindings {
     }
 
     static let acting: @Sendable (AppState) -> String? = { state in
-        state.readOnly ? ActionReducer.readOnlyReason : nil
+        if state.replay != nil { return "read-only: this is a replay of a recording" }
+        return state.readOnly ? ActionReducer.readOnlyReason : nil
     }
 
     static let migrating: @Sendable (AppState) -> String? = { state in
         if state.readOnly { return ActionReducer.readOnlyReason }
         return state.operations.migration == nil ? "no migration is running" : nil
+    }
+
+    static let replaying: @Sendable (AppState) -> String? = { state in
+        state.replay == nil ? "only when replaying a recording (`shardtop replay FILE`)" : nil
     }
 
     public static let all: [Binding] = [
@@ -55,6 +60,12 @@ public enum Bindings {
         Binding([.character("m")], scope: .screen(.slots), label: "select+move", help: "Mark a slot range (press at both ends), then pick a target primary to move it to.", danger: .destructive, action: .markSlots, inFooter: true, disabledReason: acting),
         Binding([.character("P")], label: "pause move", help: "Pause or resume the running migration (between slots).", danger: .caution, action: .toggleMigrationPause, disabledReason: migrating),
         Binding([.character("X")], label: "cancel move", help: "Cancel the running migration: the slots in progress finish, none is left open.", danger: .caution, action: .cancelMigration, disabledReason: migrating),
+        Binding([.character(">")], label: "replay faster", help: "Replay: play faster (1x, 2x, 5x, 10x, 30x, 60x); p pauses.", action: .replayKey(.faster), disabledReason: replaying),
+        Binding([.character("<")], label: "replay slower", help: "Replay: play slower.", action: .replayKey(.slower), disabledReason: replaying),
+        Binding([.character("]")], label: "seek +10s", help: "Replay: jump 10 s forward.", action: .replayKey(.seek(seconds: 10)), disabledReason: replaying),
+        Binding([.character("[")], label: "seek -10s", help: "Replay: jump 10 s back.", action: .replayKey(.seek(seconds: -10)), disabledReason: replaying),
+        Binding([.character("}")], label: "seek +60s", help: "Replay: jump a minute forward.", action: .replayKey(.seek(seconds: 60)), disabledReason: replaying),
+        Binding([.character("{")], label: "seek -60s", help: "Replay: jump a minute back.", action: .replayKey(.seek(seconds: -60)), disabledReason: replaying),
         Binding([.character("C")], scope: .screen(.nodes), label: "lab resume", help: "Lab only: SIGCONT the selected node.", danger: .caution, action: .labResume, disabledReason: labOnly),
     ]
 

@@ -129,6 +129,19 @@ public enum Reducer {
             state.status = summary
         case .journalArrived(let records):
             appendEvents(&state, records.map(\.event))
+        case .replayKey(let request):
+            return [.replay(request)]
+        case .replayStatus(let status):
+            state.replay = status
+            state.paused = status.paused
+        case .replayRebuild(let ticks):
+            state.snapshot = nil
+            state.events = []
+            state.history = History()
+            for tick in ticks {
+                state.now = tick.time
+                _ = reduce(&state, .snapshotArrived(tick.snapshot, tick.events))
+            }
         case .snapshotArrived(let snapshot, let events):
             state.snapshot = snapshot
             state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)

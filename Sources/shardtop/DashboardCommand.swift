@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ShardtopCore
+import ShardtopConfig
+import ShardtopRecording
 import ShardtopRedis
 import ShardtopTerminal
 import ShardtopUI
@@ -15,6 +17,8 @@ struct DashboardCommand: AsyncParsableCommand {
           shardtop 127.0.0.1:7000
           shardtop redis://ops@10.0.0.5:6379 --interval 2 --theme light
           shardtop 10.0.0.5:6379 --read-only
+          shardtop 10.0.0.5:6379 --record incident.jsonl.gz   (then: shardtop replay incident.jsonl.gz)
+          shardtop --context prod                             (seeds etc. from the config file)
         Press ? inside for every key. Exit status: 0 after q, 2 when it could not start.
         """
     )
@@ -24,25 +28,40 @@ struct DashboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (seeds, options) = try connection.resolve()
+        var display = display
+        display.apply(try connection.clusterContext())
         try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil)
     }
 }
 
 /// Options of the screen itself, shared by the dashboard and `lab`.
 struct DisplayArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Seconds between polls (+ and - change it live).", valueName: "s"))
-    var interval: Double = 1
+    @Option(help: ArgumentHelp("Seconds between polls (+ and - change it live). Default 1, or the context's.", valueName: "s"))
+    var interval: Double?
 
     @Option(help: ArgumentHelp("Theme name (default, light, high-contrast, mono) or a theme file path.", valueName: "name|path"))
     var theme: String?
 
     @Flag(help: "Disable every action key; the dashboard only observes.")
     var readOnly = false
+
+    @Option(help: ArgumentHelp("Also write every snapshot and event to this file as JSON lines (gzip if it ends in .gz), for `shardtop replay`.", valueName: "file"))
+    var record: String?
+
+    var pollInterval: Double { interval ?? 1 }
+
+    /// Fills what the command line left open from a --context's theme and interval.
+    mutating func apply(_ context: ClusterContext?) {
+        guard let context else { return }
+        if interval == nil { interval = context.interval }
+        if theme == nil { theme = context.theme }
+    }
 }
 
 enum DashboardLauncher {
-    static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?) async throws {
-        guard display.interval >= 0.1, display.interval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
+    static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
+                    replay: Recording? = nil) async throws {
+        guard display.pollInterval >= 0.1, display.pollInterval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
         let environment = ProcessInfo.processInfo.environment
         let directory = ThemeCatalog.themesDirectory(environment: environment)
@@ -54,12 +73,20 @@ enum DashboardLauncher {
         }
         var liveOptions = options
         // A request deadline longer than the interval would make ticks pile up behind a hung node.
-        let cap = Int64(max(100, display.interval * 900))
+        let cap = Int64(max(100, display.pollInterval * 900))
         if liveOptions.requestTimeout.nanoseconds > cap * 1_000_000 { liveOptions.requestTimeout = .milliseconds(cap) }
+        var recorder: RecordingWriter?
+        if let path = display.record {
+            do {
+                recorder = try RecordingWriter(path: path, seed: seeds.map(\.description).joined(separator: ","), started: Date().timeIntervalSince1970)
+            } catch {
+                throw fail("\(error)")
+            }
+        }
         let app = DashboardApp(configuration: .init(
-            seeds: seeds, options: liveOptions, interval: display.interval, lagThresholds: lag, theme: theme,
+            seeds: seeds, options: liveOptions, interval: display.pollInterval, lagThresholds: lag, theme: theme,
             themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
-            journalPath: ActionJournal.defaultPath()
+            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay
         ))
         do {
             try await app.run()

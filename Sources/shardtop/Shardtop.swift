@@ -22,7 +22,7 @@ struct Shardtop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
-            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self,
+            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
             BenchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self

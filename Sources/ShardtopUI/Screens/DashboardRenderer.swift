@@ -62,7 +62,11 @@ public enum DashboardRenderer {
             }
         }
         var right = state.paused ? "PAUSED " : ""
-        right += "every \(Format.seconds(state.interval))  \(Format.clock(state.now)) UTC"
+        if let replay = state.replay {
+            right += "REPLAY \(replay.speed)x \(Int(replay.position - replay.start))/\(Int(replay.end - replay.start))s  \(Format.clock(state.now)) UTC"
+        } else {
+            right += "every \(Format.seconds(state.interval))  \(Format.clock(state.now)) UTC"
+        }
         let start = grid.width - right.unicodeScalars.count
         if start > x + 1 { grid.put(right, x: start, y: 0, role: state.paused ? .warning : .title) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import ShardtopCore
+import ShardtopRecording
 import ShardtopRedis
 import ShardtopTerminal
 import ShardtopUI
@@ -21,12 +22,17 @@ final class DashboardApp: @unchecked Sendable {
         var readOnly: Bool
         var lab: LabCluster?
         var journalPath: String
+        /// Every snapshot and its events go here as well (`--record FILE`).
+        var recorder: RecordingWriter? = nil
+        /// Show this recording instead of polling (`shardtop replay FILE`).
+        var replay: Recording? = nil
     }
 
     private let configuration: Configuration
     private let poller: ClusterPoller
     private let terminal: TerminalSession
     private let actions: DashboardActions
+    private let replay: ReplayDriver?
     private var store: DashboardStore?
     private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
@@ -40,6 +46,7 @@ final class DashboardApp: @unchecked Sendable {
         self.interval = configuration.interval
         self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
         self.terminal = TerminalSession(theme: configuration.theme)
+        self.replay = configuration.replay.map(ReplayDriver.init(recording:))
         self.actions = DashboardActions(
             options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
             seedText: configuration.seeds.map(\.description).joined(separator: ",")
@@ -52,7 +59,12 @@ final class DashboardApp: @unchecked Sendable {
         state.interval = interval
         state.seedText = configuration.seeds.map(\.description).joined(separator: ",")
         state.lagThresholds = configuration.lagThresholds
-        state.readOnly = configuration.readOnly
+        state.readOnly = configuration.readOnly || configuration.replay != nil
+        if let recording = configuration.replay {
+            state.replay = ReplayStatus(start: recording.ticks[0].time, end: recording.ticks[recording.ticks.count - 1].time,
+                                        position: recording.ticks[0].time, speed: 1, paused: false)
+            state.seedText = "replay of \(recording.header.seed)"
+        }
         state.journalPath = configuration.journalPath
         state.themeName = configuration.theme.name
         state.now = Date().timeIntervalSince1970
@@ -68,6 +80,7 @@ final class DashboardApp: @unchecked Sendable {
         )
         self.store = store
         actions.attach(store)
+        replay?.attach(store)
         try terminal.start(
             onKey: { key in store.handle(key) },
             onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
@@ -78,10 +91,16 @@ final class DashboardApp: @unchecked Sendable {
         store.dispatch(.clock(Date().timeIntervalSince1970))
         let signals = SignalWatcher { [weak self] in self?.quit() }
 
-        actions.loadJournal()
-        let polling = Task { await self.pollLoop() }
-        let clock = Task {
-            while !Task.isCancelled {
+        let polling: Task<Void, Never>
+        if let replay {
+            polling = Task { await replay.run() }
+        } else {
+            actions.loadJournal()
+            polling = Task { await self.pollLoop() }
+        }
+        let clock = Task { [replay] in
+            // A replay shows the recorded time, set by the driver with each tick.
+            while !Task.isCancelled && replay == nil {
                 try? await Task.sleep(for: .seconds(1))
                 store.dispatch(.clock(Date().timeIntervalSince1970))
             }
@@ -97,6 +116,7 @@ final class DashboardApp: @unchecked Sendable {
         signals.cancel()
         terminal.stop()
         await actions.close()
+        configuration.recorder?.close()
         await poller.shutdown()
     }
 
@@ -123,6 +143,9 @@ final class DashboardApp: @unchecked Sendable {
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
                 store?.dispatch(.snapshotArrived(snapshot, events))
+                if let recorder = configuration.recorder {
+                    do { try recorder.append(snapshot, events: events) } catch { store?.dispatch(.status("recording stopped: \(error)")) }
+                }
             }
             let elapsed = ContinuousClock.now - started
             let wait = Duration.milliseconds(Int(period * 1000)) - elapsed
@@ -153,6 +176,7 @@ final class DashboardApp: @unchecked Sendable {
                 lock.withLock { interval = seconds }
                 wakePoller()
             case .setPaused(let value):
+                replay?.setPaused(value)
                 lock.withLock { paused = value }
                 wakePoller()
             case .cycleTheme:
@@ -167,6 +191,8 @@ final class DashboardApp: @unchecked Sendable {
                 wakePoller()
             case .requestSlotKeys:
                 Task { await self.fetchSlotKeys() }
+            case .replay(let request):
+                replay?.handle(request)
             case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .journal:
                 actions.perform(effect)
                 wakePoller()
