@@ -17,6 +17,8 @@ public struct ClusterEvent: Hashable, Sendable, Codable {
         case nodeLeft = "node-left"
         /// An operator action from the journal (failover, migration, fix), shown beside what changed.
         case action
+        /// A line a node wrote in its own log that shardtop recognises (election won, marked failing...).
+        case log
     }
 
     public enum Severity: String, Hashable, Sendable, Codable, Comparable {

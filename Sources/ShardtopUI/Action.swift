@@ -38,6 +38,11 @@ public enum Action: Sendable, Equatable {
     case migrationProgress(MigrationProgress)
     case migrationFinished(String, succeeded: Bool)
     case journalArrived([ActionRecord])
+    case logLines(nodeId: String, lines: [LogLine], source: String, status: String, restarted: Bool)
+    case toggleMergedLogs
+    case cycleLogLevel
+    case restartLog
+    case jumpToLog
     case replayKey(ReplayRequest)
     case replayStatus(ReplayStatus)
     /// After a seek: the state is rebuilt from the recording's first tick up to the new position,
@@ -65,6 +70,7 @@ public enum Effect: Sendable, Equatable {
     case cancelMigration
     case journal(JournalDraft)
     case replay(ReplayRequest)
+    case restartLog(nodeId: String)
 }
 
 /// A journal entry as the reducer knows it; the app adds time, user, host and cluster.

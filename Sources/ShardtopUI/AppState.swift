@@ -28,6 +28,9 @@ public struct AppState: Sendable {
     public var nodes = NodesView()
     public var slots = SlotMapView()
     public var eventFilter = TextFilter()
+    /// The highlighted timeline entry (0 = newest shown); Enter jumps to its node's log.
+    public var eventSelected = 0
+    public var logs = LogsView()
     /// The open confirmation dialog; while set, keys go to it and nothing else.
     public var dialog: ActionDialog?
     public var operations = Operations()

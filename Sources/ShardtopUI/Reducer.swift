@@ -36,6 +36,7 @@ public enum Reducer {
         switch state.screen {
         case .nodes where state.nodes.filter.editing: state.nodes.filter
         case .events where state.eventFilter.editing: state.eventFilter
+        case .logs where state.logs.search.editing: state.logs.search
         default: nil
         }
     }
@@ -75,9 +76,20 @@ public enum Reducer {
         case .reverseSort:
             state.nodes.ascending.toggle()
         case .startFilter:
-            if state.screen == .events { state.eventFilter.editing = true } else { state.nodes.filter.editing = true }
+            switch state.screen {
+            case .events: state.eventFilter.editing = true
+            case .logs: state.logs.search.editing = true
+            default: state.nodes.filter.editing = true
+            }
+        case .filterInput(let character) where state.screen == .logs:
+            state.logs.search.text.append(character)
+            state.logs.scroll = 0
+        case .filterBackspace where state.screen == .logs:
+            _ = state.logs.search.text.popLast()
+        case .filterCancel where state.screen == .logs:
+            state.logs.search = TextFilter()
         case .filterInput(let character):
-            if state.screen == .events { state.eventFilter.text.append(character) } else {
+            if state.screen == .events { state.eventFilter.text.append(character); state.eventSelected = 0 } else {
                 state.nodes.filter.text.append(character)
                 state.nodes.selected = 0
             }
@@ -86,6 +98,7 @@ public enum Reducer {
         case .filterDone:
             state.nodes.filter.editing = false
             state.eventFilter.editing = false
+            state.logs.search.editing = false
         case .filterCancel:
             if state.screen == .events { state.eventFilter = TextFilter() } else { state.nodes.filter = TextFilter() }
         case .openDetail:
@@ -93,6 +106,7 @@ public enum Reducer {
         case .back:
             if state.showHelp { state.showHelp = false }
             else if state.screen == .events { state.eventFilter = TextFilter() }
+            else if state.screen == .logs { state.logs.search = TextFilter() }
             else if state.nodes.detailOpen { state.nodes.detailOpen = false }
             else { state.nodes.filter = TextFilter() }
         case .cycleOverlay:
@@ -129,6 +143,20 @@ public enum Reducer {
             state.status = summary
         case .journalArrived(let records):
             appendEvents(&state, records.map(\.event))
+        case .logLines(let nodeId, let lines, let source, let status, let restarted):
+            LogsReducer.arrived(nodeId, lines: lines, source: source, status: status, restarted: restarted, &state)
+        case .toggleMergedLogs:
+            state.logs.merged.toggle()
+            state.logs.scroll = 0
+            state.status = state.logs.merged ? "logs: all nodes, interleaved by time" : "logs: the selected node (Nodes screen selection)"
+        case .cycleLogLevel:
+            LogsReducer.cycleLevel(&state)
+        case .restartLog:
+            guard let node = NodesScreenModel.selectedNode(state) else { return [] }
+            state.status = "restarting the log source of \(node.address)"
+            return [.restartLog(nodeId: node.id)]
+        case .jumpToLog:
+            LogsReducer.jumpToEvent(&state)
         case .replayKey(let request):
             return [.replay(request)]
         case .replayStatus(let status):
@@ -165,6 +193,21 @@ public enum Reducer {
     private static func move(_ state: inout AppState, _ action: Action) {
         let page = max(1, state.height - 8)
         switch state.screen {
+        case .logs:
+            LogsReducer.scroll(&state, action)
+        case .events:
+            let count = EventsScreen.filtered(state).count
+            var selected = state.eventSelected
+            switch action {
+            case .moveUp: selected -= 1
+            case .moveDown: selected += 1
+            case .pageUp: selected -= page
+            case .pageDown: selected += page
+            case .jumpTop: selected = 0
+            case .jumpBottom: selected = count - 1
+            default: break
+            }
+            state.eventSelected = min(max(0, selected), max(0, count - 1))
         case .slots:
             let step = SlotMapLayout.slotsPerCell(width: state.width, height: state.height)
             let row = SlotMapLayout.columns(width: state.width) * step
@@ -198,8 +241,23 @@ public enum Reducer {
     }
 
     private static func appendEvents(_ state: inout AppState, _ events: [ClusterEvent]) {
-        state.events += events
+        insertByTime(&state, events)
+    }
+
+    /// Events from snapshots, logs and the journal share one time axis: each goes in at its own
+    /// time (almost always the end, so this is cheap), and the list stays capped.
+    static func insertByTime(_ state: inout AppState, _ events: [ClusterEvent]) {
+        for event in events {
+            if let last = state.events.last, last.time > event.time {
+                let index = state.events.lastIndex { $0.time <= event.time }.map { $0 + 1 } ?? 0
+                state.events.insert(event, at: index)
+            } else {
+                state.events.append(event)
+            }
+        }
         if state.events.count > AppState.eventCap { state.events.removeFirst(state.events.count - AppState.eventCap) }
+        // The highlight stays on the entry it was on as newer ones arrive above it.
+        if state.eventSelected > 0 { state.eventSelected = min(state.eventSelected + events.count, max(0, state.events.count - 1)) }
     }
 
     private static func clampSelection(_ state: inout AppState) {

@@ -1,4 +1,4 @@
-/// The dashboard's screens, in tab order. Number keys 1-6 pick them.
+/// The dashboard's screens, in tab order. Number keys 1-7 pick them.
 public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
     case overview = 1
     case nodes
@@ -6,6 +6,7 @@ public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
     case replication
     case balance
     case events
+    case logs
 
     public var title: String {
         switch self {
@@ -15,6 +16,7 @@ public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
         case .replication: "Replication"
         case .balance: "Balance"
         case .events: "Events"
+        case .logs: "Logs"
         }
     }
 

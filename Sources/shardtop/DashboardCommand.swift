@@ -29,8 +29,13 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         let (seeds, options) = try connection.resolve()
         var display = display
-        display.apply(try connection.clusterContext())
-        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil)
+        let context = try connection.clusterContext()
+        display.apply(context)
+        var template: LogCommandTemplate?
+        if let command = context?.logCommand {
+            do { template = try LogCommandTemplate(parsing: command) } catch { throw fail("log-command of context \(context!.name): \(error)") }
+        }
+        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil, logTemplate: template)
     }
 }
 
@@ -60,7 +65,7 @@ struct DisplayArguments: ParsableArguments {
 
 enum DashboardLauncher {
     static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
-                    replay: Recording? = nil) async throws {
+                    replay: Recording? = nil, logTemplate: LogCommandTemplate? = nil) async throws {
         guard display.pollInterval >= 0.1, display.pollInterval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
         let environment = ProcessInfo.processInfo.environment
@@ -86,7 +91,7 @@ enum DashboardLauncher {
         let app = DashboardApp(configuration: .init(
             seeds: seeds, options: liveOptions, interval: display.pollInterval, lagThresholds: lag, theme: theme,
             themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
-            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay
+            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logTemplate: logTemplate
         ))
         do {
             try await app.run()

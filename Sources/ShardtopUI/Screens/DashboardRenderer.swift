@@ -24,6 +24,7 @@ public enum DashboardRenderer {
             case .replication: ReplicationScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             case .balance: BalanceScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             case .events: EventsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
+            case .logs: LogsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             }
         }
         if state.snapshot != nil && !state.showHelp {
@@ -112,6 +113,7 @@ public enum DashboardRenderer {
     static func editingFilterText(_ state: AppState) -> String? {
         if state.screen == .nodes && state.nodes.filter.editing { return state.nodes.filter.text }
         if state.screen == .events && state.eventFilter.editing { return state.eventFilter.text }
+        if state.screen == .logs && state.logs.search.editing { return state.logs.search.text }
         return nil
     }
 }

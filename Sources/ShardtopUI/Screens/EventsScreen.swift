@@ -27,7 +27,11 @@ enum EventsScreen {
         var y = area.y + 2
         var shown = 0
         let index = NodeIndex(state.snapshot)
-        for event in events {
+        // Keep the highlighted entry on screen: start far enough down the list (rows are 1-3 lines).
+        let selected = min(state.eventSelected, events.count - 1)
+        let first = max(0, selected - max(0, rows / 2))
+        let skipped = selected >= rows - 1 ? first : 0
+        for (position, event) in events.enumerated().dropFirst(skipped) {
             let message = ScreenText.wrap(event.message, width: messageWidth, maxLines: 3)
             // Keep the last row for "+N older" while any event is left out.
             let available = rows - (shown + 1 < events.count ? 1 : 0)
@@ -40,11 +44,14 @@ enum EventsScreen {
             for (offset, line) in lines.enumerated() {
                 grid.put(line, x: messageX, y: y + offset, maxWidth: messageWidth)
             }
+            if position == selected {
+                for offset in 0..<max(1, lines.count) { grid.paint(x: x, y: y + offset, width: area.width - 2, role: .selected) }
+            }
             y += max(1, lines.count)
             rows -= max(1, lines.count)
             shown += 1
         }
-        ScreenText.more(&grid, hidden: events.count - shown, x: x, y: y, width: area.width - 2, noun: "older")
+        ScreenText.more(&grid, hidden: events.count - shown - skipped, x: x, y: y, width: area.width - 2, noun: "older")
     }
 
     /// Newest first, through the filter (kind, node id or address, message).

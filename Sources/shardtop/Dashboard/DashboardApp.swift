@@ -26,6 +26,8 @@ final class DashboardApp: @unchecked Sendable {
         var recorder: RecordingWriter? = nil
         /// Show this recording instead of polling (`shardtop replay FILE`).
         var replay: Recording? = nil
+        /// The context's log-command template, when the config file sets one.
+        var logTemplate: LogCommandTemplate? = nil
     }
 
     private let configuration: Configuration
@@ -33,6 +35,7 @@ final class DashboardApp: @unchecked Sendable {
     private let terminal: TerminalSession
     private let actions: DashboardActions
     private let replay: ReplayDriver?
+    private let logs: DashboardLogs
     private var store: DashboardStore?
     private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
@@ -47,6 +50,7 @@ final class DashboardApp: @unchecked Sendable {
         self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
         self.terminal = TerminalSession(theme: configuration.theme)
         self.replay = configuration.replay.map(ReplayDriver.init(recording:))
+        self.logs = DashboardLogs(template: configuration.logTemplate, poller: poller)
         self.actions = DashboardActions(
             options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
             seedText: configuration.seeds.map(\.description).joined(separator: ",")
@@ -81,6 +85,7 @@ final class DashboardApp: @unchecked Sendable {
         self.store = store
         actions.attach(store)
         replay?.attach(store)
+        logs.attach(store)
         try terminal.start(
             onKey: { key in store.handle(key) },
             onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
@@ -115,6 +120,7 @@ final class DashboardApp: @unchecked Sendable {
         clock.cancel()
         signals.cancel()
         terminal.stop()
+        logs.stop()
         await actions.close()
         configuration.recorder?.close()
         await poller.shutdown()
@@ -143,6 +149,7 @@ final class DashboardApp: @unchecked Sendable {
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
                 store?.dispatch(.snapshotArrived(snapshot, events))
+                logs.follow(snapshot)
                 if let recorder = configuration.recorder {
                     do { try recorder.append(snapshot, events: events) } catch { store?.dispatch(.status("recording stopped: \(error)")) }
                 }
@@ -191,6 +198,8 @@ final class DashboardApp: @unchecked Sendable {
                 wakePoller()
             case .requestSlotKeys:
                 Task { await self.fetchSlotKeys() }
+            case .restartLog(let nodeId):
+                logs.restart(nodeId)
             case .replay(let request):
                 replay?.handle(request)
             case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .journal:
