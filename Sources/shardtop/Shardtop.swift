@@ -15,11 +15,16 @@ struct Shardtop: AsyncParsableCommand {
           shardtop snapshot redis://ops@host:6379 --json
           shardtop check host:6379          exit 0 healthy, 1 problems, 2 could not run
           shardtop watch host:6379          live events, one line each
+          shardtop failover host:6380       promote a replica, after a preflight
+          shardtop migrate --slots 0-99 --to host:6381
+          shardtop fix host:6379            settle slots left open by a migration
+          shardtop logs host:6379 -f        a node's own log
+          shardtop host:6379 --record x.gz  then: shardtop replay x.gz
 
         Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file,
         never from the command line.
         """,
-        version: "0.1.0",
+        version: "0.2.0",
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
             FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
