@@ -76,6 +76,7 @@ public enum RebalancePlanner {
             let draining = weightOf(donor) == 0
             // Slot counts give from the end of the list (keeps ranges contiguous); keys and memory give
             // their heaviest slots first, so fewer slots move for the same effect.
+            var sticky: String?
             var candidates = owned[donor]!
             if metric != .slots, !draining {
                 candidates.sort { (value($0, owner: donor), $0) < (value($1, owner: donor), $1) }
@@ -88,7 +89,14 @@ public enum RebalancePlanner {
                     // Moving an empty slot changes nothing; moving one bigger than twice the surplus overshoots.
                     if metric != .slots, slotValue == 0 || slotValue > 2 * surplus { continue }
                 }
-                // The receiver furthest below its share takes the slot; weight-0 nodes never receive.
+                // The receiver furthest below its share takes slots until it is full (so it gains
+                // contiguous ranges, not every other slot); weight-0 nodes never receive.
+                if let current = sticky, targets[current]! - totals[current]! >= (metric == .slots ? 0.5 : slotValue / 2) {
+                    totals[donor]! -= slotValue
+                    totals[current]! += slotValue
+                    moves["\(donor)>\(current)", default: []].append(slot)
+                    continue
+                }
                 guard let receiver = primaries.map(\.id)
                     .filter({ $0 != donor && weightOf($0) > 0 })
                     .max(by: { a, b in
@@ -100,6 +108,7 @@ public enum RebalancePlanner {
                 totals[donor]! -= slotValue
                 totals[receiver]! += slotValue
                 moves["\(donor)>\(receiver)", default: []].append(slot)
+                sticky = receiver
             }
         }
 

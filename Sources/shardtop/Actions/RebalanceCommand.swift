@@ -78,10 +78,13 @@ enum RebalancePlanText {
         for move in plan.moves {
             lines.append("  \(name(move.fromId)) -> \(name(move.toId)): \(move.slots.count) slots \(SnapshotDiff.describe(move.ranges))")
         }
-        lines.append(String(format: "  %-24@ %12@ %12@ %12@", "primary" as NSString, "before" as NSString, "after" as NSString, "target" as NSString))
+        func row(_ cells: [String]) -> String {
+            let first = cells[0].padding(toLength: max(24, cells[0].count), withPad: " ", startingAt: 0)
+            return "  " + first + cells.dropFirst().map { String(repeating: " ", count: max(0, 12 - $0.count)) + $0 }.joined(separator: " ")
+        }
+        lines.append(row(["primary", "before", "after", "target"]))
         for id in plan.before.keys.sorted(by: { name($0) < name($1) }) {
-            lines.append(String(format: "  %-24@ %12@ %12@ %12@", name(id) as NSString, amount(plan.before[id]!) as NSString,
-                                amount(plan.after[id] ?? 0) as NSString, amount(plan.targets[id] ?? 0) as NSString))
+            lines.append(row([name(id), amount(plan.before[id]!), amount(plan.after[id] ?? 0), amount(plan.targets[id] ?? 0)]))
         }
         return lines
     }
