@@ -33,8 +33,14 @@ struct AtomicMigrator {
             report.phase = "moving slots \(ranges.map(\.description).joined(separator: ","))"
             progress(report)
 
-            let counts = try await source.run("COUNTKEYSINSLOT", job.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
-            let keys = counts.reduce(0) { $0 + Int($1.int ?? 0) }
+            // The plan's survey already counted the keys when the job is the whole plan: skip a round trip.
+            let keys: Int
+            if let surveyed = plan.keyCount, job.count == plan.slots.count {
+                keys = surveyed
+            } else {
+                let counts = try await source.run("COUNTKEYSINSLOT", job.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
+                keys = counts.reduce(0) { $0 + Int($1.int ?? 0) }
+            }
             let before = Set(try await jobs(on: source).map(\.name))
             var command = ["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE"]
             for range in ranges { command += ["\(range.start)", "\(range.end)"] }
@@ -76,7 +82,7 @@ struct AtomicMigrator {
                 default: break
                 }
             }
-            try? await Task.sleep(for: .milliseconds(5))
+            try? await Task.sleep(for: .milliseconds(1))
         }
         throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s")
     }

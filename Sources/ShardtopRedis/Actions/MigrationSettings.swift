@@ -8,11 +8,15 @@ public struct MigrationSettings: Sendable {
     public var migrateTimeoutMillis: Int
     /// Overwrite keys the target already has with different values (the operator confirmed REPLACE).
     public var replaceConflicts: Bool
-    /// Slots per atomic-migration job: smaller jobs give finer progress and quicker cancel.
+    /// Slots per atomic-migration job: smaller jobs give finer progress and a smaller rollback on
+    /// cancel, but every job pays a fixed cost on the server (handshake, fork for the snapshot, write
+    /// pause and ownership hand-over), about 0.1-0.16 s per job on Valkey 9.1.2 even for empty slots:
+    /// 500 empty slots in jobs of 128 took 0.38-0.66 s, against 0.08-0.10 s as one job
+    /// (`shardtop bench migrate --engine valkey`, README). 1024 keeps that cost small per job.
     public var atomicSlotsPerJob: Int
 
     public init(slotsPerRound: Int = 16, batchKeys: Int = 1000, migrateTimeoutMillis: Int = 5000,
-                replaceConflicts: Bool = false, atomicSlotsPerJob: Int = 128) {
+                replaceConflicts: Bool = false, atomicSlotsPerJob: Int = 1024) {
         self.slotsPerRound = max(1, slotsPerRound)
         self.batchKeys = max(1, batchKeys)
         self.migrateTimeoutMillis = migrateTimeoutMillis

@@ -27,6 +27,9 @@ struct MigrationArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Slots opened and finalised together (legacy path).", valueName: "n"))
     var slotsPerRound: Int = 16
 
+    @Option(help: ArgumentHelp("Slots per CLUSTER MIGRATESLOTS job (atomic path): each job has a fixed cost on the server; smaller jobs give finer progress and a smaller rollback on cancel.", valueName: "n"))
+    var atomicSlotsPerJob: Int = MigrationSettings().atomicSlotsPerJob
+
     @Option(help: ArgumentHelp("MIGRATE timeout in milliseconds.", valueName: "ms"))
     var migrateTimeout: Int = 5000
 
@@ -34,7 +37,8 @@ struct MigrationArguments: ParsableArguments {
     var replace = false
 
     var settings: MigrationSettings {
-        MigrationSettings(slotsPerRound: slotsPerRound, batchKeys: batch, migrateTimeoutMillis: migrateTimeout, replaceConflicts: replace)
+        MigrationSettings(slotsPerRound: slotsPerRound, batchKeys: batch, migrateTimeoutMillis: migrateTimeout, replaceConflicts: replace,
+                          atomicSlotsPerJob: atomicSlotsPerJob)
     }
 
     enum PathChoice: String, ExpressibleByArgument, CaseIterable {
