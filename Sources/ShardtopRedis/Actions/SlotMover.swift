@@ -64,7 +64,9 @@ struct SlotMover {
                 if reply.string == "OK" { moved += batch.keys.count }
                 continue
             }
-            if error.hasPrefix("BUSYKEY") {
+            // MIGRATE wraps the target's reply: "ERR Target instance replied with error: BUSYKEY ..."
+            // (redis 7.0.15 and valkey 9.1.2), so the code is found inside the message, not at its start.
+            if error.contains("BUSYKEY") {
                 moved += try await resolveBusyKeys(slot: batch.slot, keys: batch.keys)
             } else {
                 throw await recheckFailure(slot: batch.slot, reason: error)
@@ -142,6 +144,8 @@ struct SlotMover {
     mutating func finalise(_ slots: [Int], others: [RedisConnection]) async throws -> [String] {
         try await FinaliseGuard.check(slots, on: source)
         commandLog.add("CLUSTER COUNTKEYSINSLOT <slot> (finalise guard)", count: slots.count)
+        try await EpochGuard.waitUntilTargetKnowsEpoch(of: sourceId, source: source, target: target)
+        commandLog.add("CLUSTER NODES (epoch guard)", count: 2)
         try await target.expectOK("SETSLOT NODE on target", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
         try await source.expectOK("SETSLOT NODE on source", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
         commandLog.add("CLUSTER SETSLOT <slot> NODE \(targetId)", count: slots.count * (2 + others.count))
@@ -184,6 +188,38 @@ public enum FinaliseGuard {
             }
             if count > 0 { throw ActionError.keysLeftOnSource(slot: slot, keys: Int(count)) }
         }
+    }
+}
+
+/// The epoch guard: SETSLOT NODE makes the target claim the slot with its config epoch, which the
+/// server bumps only when the target does not already hold the highest epoch *it knows of*. If the
+/// target has not yet heard the source's latest epoch (the source has just imported a slot, e.g. this
+/// very slot moved straight back), its claim can carry a lower epoch than a message the source sent
+/// before giving the slot up; on receiving that message the target hands the slot back and deletes
+/// the keys it holds in it (a "dirty slot"), while the source believes the target owns it: keys lost,
+/// slot uncovered. Reproduced on redis 7.0.15 (ActionRepairTests, rollback of two slots). So the
+/// target must first know the source's current epoch; then its bump puts it above the source.
+public enum EpochGuard {
+    public static func waitUntilTargetKnowsEpoch(
+        of sourceId: String, source: RedisConnection, target: RedisConnection, timeout: Duration = .seconds(5)
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let own = try await epoch(of: sourceId, on: source)
+            let seen = try await epoch(of: sourceId, on: target)
+            if let own, let seen, seen >= own { return }
+            if ContinuousClock.now > deadline {
+                throw ActionError.timedOut("\(target.address) has not learned the config epoch of \(source.address) (\(own.map(String.init) ?? "?"), seen \(seen.map(String.init) ?? "?")) within \(timeout); not finalised, the slot is left open for `shardtop fix`")
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    static func epoch(of id: String, on node: RedisConnection) async throws -> Int64? {
+        let reply = try await node.run("CLUSTER NODES (epoch guard)", [["CLUSTER", "NODES"]])[0]
+        if let error = reply.errorMessage { throw ActionError.refused(step: "CLUSTER NODES (epoch guard)", node: node.address, reply: error) }
+        guard let text = reply.string, let entries = try? ClusterNodesParser.parse(text) else { return nil }
+        return entries.first { $0.id == id }.map { Int64($0.configEpoch) }
     }
 }
 

@@ -30,13 +30,25 @@ public struct SlotRepairer: Sendable {
         }
         let others = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable && $0.id != winnerId && $0.id != loserId }.map(\.address)
         var result: Result
-        if repair.ownerId == loserId {
-            var plan = MigrationPlanner.plan(source: loser, target: winner, slots: [repair.slot])
+        let runner = MigrationRunner(links: links, settings: settings)
+        func move(from source: SnapshotNode, to target: SnapshotNode) async throws -> MigrationOutcome {
+            var plan = MigrationPlanner.plan(source: source, target: target, slots: [repair.slot])
             plan.path = .legacy
             plan.pathReason = "fix always uses the legacy steps, which can pick up a half-done move"
-            let runner = MigrationRunner(links: links, settings: settings)
-            let outcome = try await runner.run(plan, primaries: others + [winner.address, loser.address]) { _ in }
+            return try await runner.run(plan, primaries: others + [winner.address, loser.address]) { _ in }
+        }
+        if repair.ownerId == loserId {
+            let outcome = try await move(from: loser, to: winner)
             result = Result(keysMoved: outcome.keysMoved, commands: outcome.commands, notes: outcome.notes)
+        } else if direction == .rollback, repair.kind == .interruptedMove || repair.kind == .migratingOnly {
+            // The owner still marks the slot MIGRATING, so it answers ASK to every key sent back to it
+            // (MIGRATE fails with "ASK <slot>"), and clearing the mark first would let clients write new
+            // copies beside the ones on the target. So the move is finished with the live-safe legacy
+            // steps, and the slot is then moved back the same way: the source ends with every key.
+            let forward = try await move(from: winner, to: loser)
+            let back = try await move(from: loser, to: winner)
+            result = Result(keysMoved: forward.keysMoved + back.keysMoved, commands: forward.commands + back.commands,
+                            notes: forward.notes + back.notes)
         } else {
             result = try await sendBack(slot: repair.slot, from: loser, to: winner)
         }
