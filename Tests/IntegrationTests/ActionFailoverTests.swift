@@ -176,7 +176,7 @@ import ShardtopRedis
         let environment = ["XDG_STATE_HOME": state]
         let calls = try await failoverCalls(onReplica)
         #expect(calls == commandsBefore + 1, "CLUSTER FAILOVER calls on the replica: \(commandsBefore) -> \(calls)")
-        let notOffered = try CLI.run(["failover", "\(replica.address)", "--force", "--journal", journal], environment: environment)
+        let notOffered = try await CLI.run(["failover", "\(replica.address)", "--force", "--journal", journal], environment: environment)
         #expect(notOffered.status == 1, "exit \(notOffered.status): \(notOffered.errorOutput)")
         #expect(notOffered.errorOutput.contains("offered only"), "\(notOffered.errorOutput)")
         // Then with the failed default on record (as `shardtop failover` writes it): the typed
@@ -187,7 +187,7 @@ import ShardtopRedis
             nodes: ["\(replica.address) \(replica.id.prefix(8))", "\(primary.address) \(primary.id.prefix(8))"],
             commands: [escalated.command(.default)], outcome: .failed, detail: "\(reason)"
         ))
-        let refused = try CLI.run(["failover", "\(replica.address)", "--force", "--journal", journal], environment: environment)
+        let refused = try await CLI.run(["failover", "\(replica.address)", "--force", "--journal", journal], environment: environment)
         print("[\(engine)] failover --force without a terminal: exit \(refused.status); stdout:\n\(refused.output)stderr: \(refused.errorOutput)")
         #expect(refused.status == 2, "exit \(refused.status): \(refused.errorOutput)")
         let errorLines = refused.errorOutput.split(separator: "\n")

@@ -52,7 +52,7 @@ import ShardtopRedis
         defer { try? FileManager.default.removeItem(atPath: state) }
         var arguments = ["migrate", "--slots", "400-409", "--to", "\(b.address)", "--yes", "--journal", state + "/actions.jsonl", "\(lab.seed)"]
         if engine == .valkey { arguments += ["--path", "legacy"] }
-        let cli = try CLI.run(arguments, environment: ["XDG_STATE_HOME": state], timeoutSeconds: 60)
+        let cli = try await CLI.run(arguments, environment: ["XDG_STATE_HOME": state], timeoutSeconds: 60)
         #expect(cli.status == 0, "exit \(cli.status): \(cli.output) \(cli.errorOutput)")
         #expect(cli.output.contains("[legacy]") || cli.output.contains("path:      legacy"), "\(cli.output)")
 

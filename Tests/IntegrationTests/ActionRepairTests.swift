@@ -70,7 +70,7 @@ import ShardtopRedis
         #expect(try await onB.send([["ASKING"], ["DEL", busy]]).last == .integer(1))
         let state = NSTemporaryDirectory() + "shardtop-busy-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let fix = try CLI.run(["fix", "\(lab.seed)", "--rollback", "--yes", "--journal", state + "/actions.jsonl"], environment: ["XDG_STATE_HOME": state])
+        let fix = try await CLI.run(["fix", "\(lab.seed)", "--rollback", "--yes", "--journal", state + "/actions.jsonl"], environment: ["XDG_STATE_HOME": state])
         #expect(fix.status == 0, "fix exit \(fix.status): \(fix.output) \(fix.errorOutput)")
         #expect(try await onA.send([["GET", busy]]).first?.string == "Y-on-source")
 
@@ -359,13 +359,13 @@ import ShardtopRedis
             openAtKill += repairs.isEmpty ? 0 : 1
 
             let direction = point % 2 == 1 ? "--resume" : "--rollback"
-            var fix = try CLI.run(["fix", "\(lab.seed)", direction, "--yes", "--journal", journal], environment: environment, timeoutSeconds: 60)
+            var fix = try await CLI.run(["fix", "\(lab.seed)", direction, "--yes", "--journal", journal], environment: environment, timeoutSeconds: 60)
             #expect(fix.status == 0, "point \(point): fix \(direction) exit \(fix.status): \(fix.output) \(fix.errorOutput)")
             print("[kill] point \(point): fix \(direction): exit \(fix.status): \(fix.output.split(separator: "\n").filter { $0.contains("settled") || $0.contains("nothing") }.joined(separator: "; ")) \(fix.errorOutput)")
             var attempts = 1
             while fix.status != 0 && attempts < 4 {  // keep the next points meaningful even after a failure
                 try await Task.sleep(for: .seconds(1))
-                fix = try CLI.run(["fix", "\(lab.seed)", direction, "--yes", "--journal", journal], environment: environment, timeoutSeconds: 60)
+                fix = try await CLI.run(["fix", "\(lab.seed)", direction, "--yes", "--journal", journal], environment: environment, timeoutSeconds: 60)
                 attempts += 1
             }
 

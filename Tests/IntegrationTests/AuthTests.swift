@@ -35,14 +35,14 @@ import ShardtopRedis
         #expect(error.hasPrefix("authentication failed:"), "\(error)")
         #expect(!error.contains(secret))
 
-        let viaCLI = try CLI.run(["check", "redis://dash@\(lab.seed)"], environment: ["SHARDTOP_PASSWORD": secret])
+        let viaCLI = try await CLI.run(["check", "redis://dash@\(lab.seed)"], environment: ["SHARDTOP_PASSWORD": secret])
         #expect(viaCLI.status == 0, "\(viaCLI.output)\(viaCLI.errorOutput)")
         #expect(!viaCLI.output.contains(secret) && !viaCLI.errorOutput.contains(secret))
 
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("shardtop-pw-\(UUID().uuidString)")
         try "wrong\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: passwordFile) }
-        let wrong = try CLI.run(["check", "\(lab.seed)", "--user", "dash", "--password-file", passwordFile.path])
+        let wrong = try await CLI.run(["check", "\(lab.seed)", "--user", "dash", "--password-file", passwordFile.path])
         #expect(wrong.status == 2)
         #expect(wrong.errorOutput.contains("authentication failed"), "\(wrong.errorOutput)")
         #expect(wrong.errorOutput.split(separator: "\n").count == 1)

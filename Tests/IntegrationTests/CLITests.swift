@@ -5,23 +5,23 @@ import ShardtopRedis
 
 /// The headless commands as a script sees them: output, JSON field names, exit codes.
 @Suite(.serialized) struct CLITests {
-    @Test func badSeedIsOneLineAndExitTwo() throws {
-        let result = try CLI.run(["check", "not-an-address"])
+    @Test func badSeedIsOneLineAndExitTwo() async throws {
+        let result = try await CLI.run(["check", "not-an-address"])
         #expect(result.status == 2)
         #expect(result.errorOutput.split(separator: "\n").count == 1, "\(result.errorOutput)")
         #expect(result.errorOutput.contains("not a node address"))
     }
 
-    @Test func unreachableSeedIsOneLineAndExitTwo() throws {
+    @Test func unreachableSeedIsOneLineAndExitTwo() async throws {
         let port = try FreePort.pick(count: 1)[0]
-        let result = try CLI.run(["check", "127.0.0.1:\(port)", "--connect-timeout", "300"])
+        let result = try await CLI.run(["check", "127.0.0.1:\(port)", "--connect-timeout", "300"])
         #expect(result.status == 2)
         #expect(result.errorOutput.hasPrefix("shardtop: no node answered: 127.0.0.1:\(port): cannot connect"), "\(result.errorOutput)")
         #expect(result.errorOutput.split(separator: "\n").count == 1)
     }
 
-    @Test func passwordOnTheCommandLineIsNotNeeded() throws {
-        let help = try CLI.run(["snapshot", "--help"])
+    @Test func passwordOnTheCommandLineIsNotNeeded() async throws {
+        let help = try await CLI.run(["snapshot", "--help"])
         #expect(help.status == 0)
         #expect(!help.output.contains("--password "))
         #expect(help.output.contains("--password-file"))
@@ -31,7 +31,7 @@ import ShardtopRedis
     func snapshotJSONHasTheContractFieldsAndCheckPasses(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine) else { return }
         defer { lab.stop() }
-        let result = try CLI.run(["snapshot", "\(lab.seed)", "--json"])
+        let result = try await CLI.run(["snapshot", "\(lab.seed)", "--json"])
         #expect(result.status == 0, "\(result.errorOutput)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         for key in ["state", "slotsCovered", "nodes", "openSlots", "findings"] { #expect(json[key] != nil, "missing \(key)") }
@@ -57,11 +57,11 @@ import ShardtopRedis
             for field in ["severity", "code", "message", "nodes"] { #expect(finding[field] != nil) }
         }
 
-        let check = try CLI.run(["check", "\(lab.seed)"])
+        let check = try await CLI.run(["check", "\(lab.seed)"])
         #expect(check.status == 0, "\(check.output)\(check.errorOutput)")
         #expect(check.output.contains("OK: 0 warnings"))
 
-        let table = try CLI.run(["snapshot", "\(lab.seed)"])
+        let table = try await CLI.run(["snapshot", "\(lab.seed)"])
         #expect(table.status == 0)
         #expect(table.output.hasPrefix("cluster ok  slots 16384/16384  nodes 6 (6 ok)"))
     }

@@ -101,8 +101,8 @@ import ShardtopRedis
         #expect(leftovers.isEmpty, "lab left \(leftovers)")
     }
 
-    @Test func noTerminalIsAOneLineErrorWithExitTwo() throws {
-        let result = try CLI.run(["127.0.0.1:1"])
+    @Test func noTerminalIsAOneLineErrorWithExitTwo() async throws {
+        let result = try await CLI.run(["127.0.0.1:1"])
         #expect(result.status == 2)
         #expect(result.errorOutput.contains("needs a terminal"), "\(result.errorOutput)")
         #expect(result.errorOutput.split(separator: "\n").count == 1)

@@ -128,7 +128,7 @@ import ShardtopRedis
         #expect(findings.filter { $0.code == "open-slot" }.count == 2)
         #expect(findings.contains { $0.severity == .error })
 
-        let result = try CLI.run(["check", "\(lab.seed)"])
+        let result = try await CLI.run(["check", "\(lab.seed)"])
         #expect(result.status == 1, "check should exit 1 on an open slot; printed: \(result.output)")
         #expect(result.output.contains("[open-slot] slot 100 is open"))
 

@@ -12,24 +12,24 @@ import ShardtopRedis
         defer { lab.stop() }
         let node = lab.nodes[0].address.description
 
-        let tail = try CLI.run(["logs", node, "--lines", "20"])
+        let tail = try await CLI.run(["logs", node, "--lines", "20"])
         #expect(tail.status == 0, "\(tail.errorOutput)")
         let printed = tail.output.split(separator: "\n")
         #expect(printed.count == 20)
         #expect(printed.contains { $0.contains(" notice ") })
         #expect(!tail.output.contains("\u{1b}["))  // no TTY: plain text
 
-        let grep = try CLI.run(["logs", node, "--lines", "500", "--grep", "cluster state changed"])
+        let grep = try await CLI.run(["logs", node, "--lines", "500", "--grep", "cluster state changed"])
         #expect(grep.status == 0)
         let matches = grep.output.split(separator: "\n")
         #expect(!matches.isEmpty)
         #expect(matches.allSatisfy { $0.lowercased().contains("cluster state changed") })
 
-        let byId = try CLI.run(["logs", String(lab.nodes[0].id.prefix(10)), node, "--lines", "3"])
+        let byId = try await CLI.run(["logs", String(lab.nodes[0].id.prefix(10)), node, "--lines", "3"])
         #expect(byId.status == 0, "\(byId.errorOutput)")
         #expect(byId.output.split(separator: "\n").count == 3)
 
-        let unreachable = try CLI.run(["logs", "127.0.0.1:1", "--connect-timeout", "200"])
+        let unreachable = try await CLI.run(["logs", "127.0.0.1:1", "--connect-timeout", "200"])
         #expect(unreachable.status == 2)
         #expect(unreachable.errorOutput.hasPrefix("shardtop: cannot reach 127.0.0.1:1"))
     }
@@ -47,7 +47,7 @@ import ShardtopRedis
         _ = try await client.send([["ECHO", "fallback-marker"]])
         await client.close()
 
-        let result = try CLI.run(["logs", node.description, "--lines", "10"])
+        let result = try await CLI.run(["logs", node.description, "--lines", "10"])
         #expect(result.status == 0, "\(result.errorOutput)")
         #expect(result.output.contains("log not shown: logfile is empty: the node logs to stdout"))
         // Valkey has COMMANDLOG (detected with COMMAND INFO); Redis 7.0 does not.

@@ -61,20 +61,34 @@ public final class LabCluster: @unchecked Sendable {
         guard options.primaries >= 1, options.primaries <= 200 else { throw LabError.badOption("--primaries must be between 1 and 200") }
         guard options.replicasPerPrimary >= 0, options.replicasPerPrimary <= 5 else { throw LabError.badOption("--replicas must be between 0 and 5") }
         guard FileManager.default.isExecutableFile(atPath: options.serverPath) else { throw LabError.serverNotExecutable(options.serverPath) }
-        let directory = try makeTemporaryDirectory()
-        let lab = LabCluster(options: options, directory: directory)
-        do {
-            let count = options.primaries * (1 + options.replicasPerPrimary)
-            progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
-            try lab.launch(count: count)
-            try await lab.waitUntilAnswering()
-            progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
-            try await LabClusterBuilder(lab: lab).form()
-            return lab
-        } catch {
-            lab.stop()
-            throw error
+        // A port found free can be taken by someone else before the server binds it (another lab
+        // starting at the same moment, an outgoing connection's ephemeral port): then start over
+        // with fresh ports rather than fail.
+        var attempt = 1
+        while true {
+            let directory = try makeTemporaryDirectory()
+            let lab = LabCluster(options: options, directory: directory)
+            do {
+                let count = options.primaries * (1 + options.replicasPerPrimary)
+                progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
+                try lab.launch(count: count)
+                try await lab.waitUntilAnswering()
+                progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
+                try await LabClusterBuilder(lab: lab).form()
+                return lab
+            } catch LabError.nodeDidNotStart(let port, let detail) where attempt < 3 && Self.isPortClash(detail) {
+                lab.stop()
+                progress("port \(port) was taken before the server could bind it; retrying with other ports")
+                attempt += 1
+            } catch {
+                lab.stop()
+                throw error
+            }
         }
+    }
+
+    static func isPortClash(_ detail: String) -> Bool {
+        detail.contains("Failed listening on port") || detail.contains("Address already in use")
     }
 
     // MARK: - Processes

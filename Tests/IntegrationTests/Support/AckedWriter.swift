@@ -402,7 +402,7 @@ enum RedisCLI {
         guard let binary = path() else { return nil }
         let deadline = Date().addingTimeInterval(seconds)
         while true {
-            let output = try runTool(binary, ["--cluster", "check", "\(seed.host):\(seed.port)"])
+            let output = try await offPool { try runTool(binary, ["--cluster", "check", "\(seed.host):\(seed.port)"]) }
             let check = Check(output: output)
             if check.clean || Date() > deadline { return check }
             try await Task.sleep(for: .milliseconds(300))
@@ -450,9 +450,9 @@ final class SpawnedCLI: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    func wait(seconds: Double) -> Int32? {
+    func wait(seconds: Double) async -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         if process.isRunning { kill9(); return nil }
         return process.terminationStatus
     }

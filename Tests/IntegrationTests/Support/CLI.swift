@@ -23,7 +23,13 @@ enum CLI {
         return root.appendingPathComponent(".build/debug/shardtop").path
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30) throws -> Result {
+    /// The same, waiting on a Dispatch thread: Swift's cooperative pool has one thread per core
+    /// (2 here), and a test blocked on a child for seconds would starve every other running test.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30) async throws -> Result {
+        try await offPool { try run(blocking: arguments, environment: environment, timeoutSeconds: timeoutSeconds) }
+    }
+
+    static func run(blocking arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaryPath)
         process.arguments = arguments
@@ -67,4 +73,12 @@ final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     func set(_ value: Data) { lock.withLock { data = value } }
     func get() -> Data { lock.withLock { data } }
+}
+
+/// Runs blocking work (waiting for a child process) on a Dispatch thread instead of a thread of
+/// the cooperative pool, which every async test shares.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
+    }
 }

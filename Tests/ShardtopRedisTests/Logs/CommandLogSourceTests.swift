@@ -13,7 +13,7 @@ import ShardtopRedis
             try await Task.sleep(for: .milliseconds(500))
             try dir.append("1:S 01 Jan 2024 00:00:01.000 # line 11\n", to: "a.log")
         }
-        let batches = await collect(source.batches(), seconds: 10) { $0.messages.contains("line 11") }
+        let batches = await collect(source.batches(), seconds: 30) { $0.messages.contains("line 11") }
         try await writer.value
         #expect(batches.messages == (6...11).map { "line \($0)" })
         #expect(batches.allSatisfy { $0.status == .following })
@@ -52,7 +52,7 @@ import ShardtopRedis
     @Test func stoppingKillsTheChild() async throws {
         let source = CommandLogSource(arguments: ["sleep", "30"])
         let stream = source.batches()
-        let batches = await collect(stream, seconds: 0.5) { _ in false }
+        let batches = await collect(stream) { !$0.isEmpty }
         #expect(batches.first?.status == .following)
         // The task that owned the stream was cancelled; give the source a moment to reap.
         try await Task.sleep(for: .milliseconds(300))

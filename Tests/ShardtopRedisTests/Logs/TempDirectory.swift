@@ -25,7 +25,7 @@ final class TempDirectory {
 
 /// Collects batches from a source until `condition` holds, the stream ends, or `seconds` pass;
 /// returns what arrived either way. Leaving cancels the reading task, which stops the source.
-func collect(_ stream: AsyncStream<LogBatch>, seconds: Double = 5, until condition: @escaping @Sendable ([LogBatch]) -> Bool) async -> [LogBatch] {
+func collect(_ stream: AsyncStream<LogBatch>, seconds: Double = 30, until condition: @escaping @Sendable ([LogBatch]) -> Bool) async -> [LogBatch] {
     let box = BatchBox()
     let reader = Task {
         for await batch in stream {
