@@ -24,11 +24,24 @@ public struct Recording: Sendable {
         var ticks: [RecordedTick] = []
         var skipped = 0
         for line in lines {
-            if let tick = try? decoder.decode(RecordedTick.self, from: Data(line)) { ticks.append(tick) } else { skipped += 1 }
+            // A file is input like any other: times that are not plausible Unix times are dropped,
+            // so nothing downstream (clock formatting, seeking) meets an absurd value.
+            guard var tick = try? decoder.decode(RecordedTick.self, from: Data(line)), plausible(tick.time) else {
+                skipped += 1
+                continue
+            }
+            tick.events = tick.events.filter { plausible($0.time) }
+            ticks.append(tick)
         }
+        ticks.sort { $0.time < $1.time }
         guard !ticks.isEmpty else { throw RecordingError.empty(path) }
         return Recording(header: header, ticks: ticks, skippedLines: skipped)
     }
+
+    static func plausible(_ time: Double) -> Bool { time.isFinite && time >= 0 && time < 1e11 }
+
+    /// A recording is inflated whole; past this size it is cut (a gzip bomb cannot eat the memory).
+    static let maximumInflatedBytes = 2 << 30
 
     static func isGzip(_ data: Data) -> Bool { data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B }
 
@@ -40,6 +53,7 @@ public struct Recording: Sendable {
         var window = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         do {
             try input.decompressStream(with: decompressor, window: &window) { chunk in
+                guard output.count < maximumInflatedBytes else { throw RecordingError.cannotRead("inflated size above 2 GiB") }
                 output.append(contentsOf: chunk.readableBytesView)
             }
         } catch {

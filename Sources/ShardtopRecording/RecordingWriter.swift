@@ -43,9 +43,10 @@ public final class RecordingWriter: @unchecked Sendable {
         var buffer = buffer
         if let compressor {
             let compressed = try buffer.compressStream(with: compressor, flush: flush)
-            handle.write(Data(compressed.readableBytesView))
+            // The throwing write: FileHandle.write(_:) traps on a full disk; this reports it instead.
+            try handle.write(contentsOf: Data(compressed.readableBytesView))
         } else {
-            handle.write(Data(buffer.readableBytesView))
+            try handle.write(contentsOf: Data(buffer.readableBytesView))
         }
     }
 

@@ -33,8 +33,8 @@ public enum Action: Sendable, Equatable {
     case toggleMigrationPause
     case cancelMigration
     case failoverRejected(replicaAddress: String, reason: String)
-    case migrationSurveyed([MigrationPlan])
-    case migrationSurveyFailed(String)
+    case migrationSurveyed([MigrationPlan], id: Int)
+    case migrationSurveyFailed(String, id: Int)
     case migrationProgress(MigrationProgress)
     case migrationFinished(String, succeeded: Bool)
     case journalArrived([ActionRecord])
@@ -64,7 +64,7 @@ public enum Effect: Sendable, Equatable {
     case labSignal(LabSignal, NodeAddressText)
     case requestSlotKeys
     case sendFailover(mode: FailoverMode, replicaAddress: NodeAddressText)
-    case surveyMigration([MigrationPlan])
+    case surveyMigration([MigrationPlan], id: Int)
     case startMigration([MigrationPlan])
     case pauseMigration(Bool)
     case cancelMigration

@@ -10,7 +10,14 @@ public enum Bindings {
 
     static let acting: @Sendable (AppState) -> String? = { state in
         if state.replay != nil { return "read-only: this is a replay of a recording" }
-        return state.readOnly ? ActionReducer.readOnlyReason : nil
+        if state.readOnly { return ActionReducer.readOnlyReason }
+        // One operation at a time: a second migration could re-plan slots the first has not moved
+        // yet, and a failover mid-migration loses the source's MIGRATING state (redis 7.0).
+        return state.operations.migration != nil ? "a migration is running (X cancels it)" : nil
+    }
+
+    static let liveOnly: @Sendable (AppState) -> String? = { state in
+        state.replay != nil ? "a replay shows recorded lines only" : nil
     }
 
     static let migrating: @Sendable (AppState) -> String? = { state in
@@ -59,7 +66,7 @@ public enum Bindings {
         Binding([.escape], scope: .screen(.logs), label: "clear", help: "Clear the log search.", action: .back),
         Binding([.character("a")], scope: .screen(.logs), label: "all nodes", help: "Toggle between the selected node's log and all nodes merged by time.", action: .toggleMergedLogs, inFooter: true),
         Binding([.character("L")], scope: .screen(.logs), label: "level", help: "Cycle the lowest level shown: all, verbose, notice, warning.", action: .cycleLogLevel, inFooter: true),
-        Binding([.character("R")], scope: .screen(.logs), label: "restart", help: "Restart the selected node's log source (e.g. after its command exited).", action: .restartLog, inFooter: true),
+        Binding([.character("R")], scope: .screen(.logs), label: "restart", help: "Restart the selected node's log source (e.g. after its command exited).", action: .restartLog, inFooter: true, disabledReason: liveOnly),
         Binding([.character("K")], scope: .screen(.nodes), label: "lab kill", help: "Lab only: SIGKILL the selected node.", danger: .destructive, action: .labKill, inFooter: true, disabledReason: labOnly),
         Binding([.character("Z")], scope: .screen(.nodes), label: "lab pause", help: "Lab only: SIGSTOP the selected node (it hangs, like a frozen host).", danger: .destructive, action: .labPause, inFooter: true, disabledReason: labOnly),
         Binding([.character("F")], scope: .screen(.nodes), label: "failover", help: "Fail over to the selected replica (on a primary: its most up-to-date replica), after a preflight.", danger: .destructive, action: .failover, inFooter: true, disabledReason: acting),

@@ -44,6 +44,15 @@ public enum Reducer {
     public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .quit:
+            // Quitting mid-migration would close the connections mid-round and leave slots open:
+            // cancel first (the slots in progress finish), and quit once the engine has stopped.
+            if var run = state.operations.migration {
+                run.cancelling = true
+                run.quitWhenDone = true
+                state.operations.migration = run
+                state.status = "quitting after the migration stops: finishing the slots in progress, none is left open"
+                return [.cancelMigration]
+            }
             return [.quit]
         case .showScreen(let screen):
             state.screen = screen
@@ -132,15 +141,17 @@ public enum Reducer {
             return ActionReducer.cancel(&state)
         case .failoverRejected(let address, let reason):
             return ActionReducer.rejected(address, reason: reason, &state)
-        case .migrationSurveyed(let plans):
-            ActionReducer.surveyed(plans, &state)
-        case .migrationSurveyFailed(let reason):
-            ActionReducer.surveyFailed(reason, &state)
+        case .migrationSurveyed(let plans, let id):
+            ActionReducer.surveyed(plans, id: id, &state)
+        case .migrationSurveyFailed(let reason, let id):
+            ActionReducer.surveyFailed(reason, id: id, &state)
         case .migrationProgress(let progress):
             state.operations.migration?.progress = progress
         case .migrationFinished(let summary, _):
+            let quit = state.operations.migration?.quitWhenDone ?? false
             state.operations.migration = nil
             state.status = summary
+            if quit { return [.quit] }
         case .journalArrived(let records):
             appendEvents(&state, records.map(\.event))
         case .logLines(let nodeId, let lines, let source, let status, let restarted):

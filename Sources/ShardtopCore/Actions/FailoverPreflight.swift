@@ -23,11 +23,20 @@ public struct FailoverPreflight: Sendable, Hashable {
         (mode.command + ["(sent to \(replica.address))"]).joined(separator: " ")
     }
 
-    /// Default first. FORCE only once the default failed or when the primary is unreachable (the
-    /// default needs the primary's handshake). TAKEOVER only after FORCE is on the table.
+    /// Whether the primary is down by more than shardtop's own word: the cluster suspects or has
+    /// failed it, or we cannot reach it and its replica has lost it too. A primary that merely misses
+    /// our 1 s deadline (busy with a big MIGRATE, or cut off from this machine only) does not count.
+    public var primaryDown: Bool {
+        guard let primary else { return false }
+        if primary.health == .fail || primary.health == .pfail { return true }
+        return !primary.isReachable && linkStatus == "down"
+    }
+
+    /// Default first. FORCE only once the default failed or when the primary is down (the default
+    /// needs the primary's handshake). TAKEOVER only after FORCE is on the table.
     public func offeredModes(defaultFailed: Bool) -> [FailoverMode] {
         guard blockers.isEmpty else { return [] }
-        if defaultFailed || !primaryReachable { return [.default, .force, .takeover] }
+        if defaultFailed || primaryDown { return [.default, .force, .takeover] }
         return [.default]
     }
 
@@ -73,7 +82,7 @@ public struct FailoverPreflight: Sendable, Hashable {
             primariesReachable: reachable, primariesTotal: voters.count,
             noFailoverFlag: replica.flags.contains("nofailover"), blockers: [], warnings: []
         )
-        preflight.assess()
+        preflight.assess(openSlots: snapshot.openSlots)
         return preflight
     }
 
@@ -90,8 +99,13 @@ public struct FailoverPreflight: Sendable, Hashable {
          replica.id)
     }
 
-    private mutating func assess() {
+    private mutating func assess(openSlots: [OpenSlot]) {
         if replica.role != .replica { blockers.append("\(replica.address) is not a replica") }
+        // Redis 7.0 does not replicate MIGRATING/IMPORTING: a failover of a shard with an open slot
+        // makes the keys already moved unreachable until repaired.
+        if let primary, let open = openSlots.first(where: { $0.node == primary.id || $0.peer == primary.id }) {
+            blockers.append("slot \(open.slot) is open on this shard (a migration is running or was interrupted): let it finish or run `shardtop fix` first")
+        }
         if !replica.isReachable { blockers.append("\(replica.address) does not answer: \(replica.error ?? "unreachable")") }
         if primary == nil { blockers.append("\(replica.address) has no known primary") }
         if !majorityReachable {
@@ -106,8 +120,10 @@ public struct FailoverPreflight: Sendable, Hashable {
         if let lagBytes, lagBytes > 0 {
             warnings.append("the replica is \(lagBytes) bytes behind; the default mode waits for it to catch up")
         }
-        if !primaryReachable, primary != nil {
-            warnings.append("the primary does not answer from here: the default mode needs its handshake; FORCE is offered")
+        if primaryDown {
+            warnings.append("the primary is down (\(primary?.health == .fail ? "the cluster marked it failed" : primary?.health == .pfail ? "suspected failing" : "no answer here and the replica lost it too")): the default mode needs its handshake; FORCE is offered")
+        } else if !primaryReachable, primary != nil {
+            warnings.append("the primary does not answer from here, but the cluster does not consider it down: try the default first")
         }
     }
 }

@@ -65,13 +65,26 @@ struct AtomicMigrator {
     private func waitForJob(on source: RedisConnection, excluding before: Set<String>, rangeText: String, log: inout CommandLog) async throws {
         let deadline = Date().addingTimeInterval(600)
         var cancelSent = false
+        var failedPolls = 0
+        let started = ContinuousClock.now
         while Date() < deadline {
             if control.isCancelled && !cancelSent {
                 _ = try await source.run("CLUSTER CANCELSLOTMIGRATIONS", [["CLUSTER", "CANCELSLOTMIGRATIONS"]])
                 log.add("CLUSTER CANCELSLOTMIGRATIONS")
                 cancelSent = true
             }
-            let mine = try await jobs(on: source).first { !before.contains($0.name) && $0.operation == "EXPORT" && $0.slotRanges == rangeText }
+            // A poll that fails is retried: the job runs on the server whatever our connection does.
+            let listed: [Job]
+            do {
+                listed = try await jobs(on: source)
+                failedPolls = 0
+            } catch {
+                failedPolls += 1
+                if failedPolls >= 20 { throw ActionError.timedOut("cannot read CLUSTER GETSLOTMIGRATIONS from \(source.address) (\(error)); the job for \(rangeText) may still be running on the server: check `shardtop check`") }
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
+            let mine = listed.first { !before.contains($0.name) && $0.operation == "EXPORT" && $0.slotRanges == rangeText }
             log.add("CLUSTER GETSLOTMIGRATIONS")
             if let mine {
                 switch mine.state {
@@ -82,9 +95,12 @@ struct AtomicMigrator {
                 default: break
                 }
             }
-            try? await Task.sleep(for: .milliseconds(1))
+            // Quick polls while a job is young (most finish within a few hundred ms), then gentler
+            // ones, so a long job does not hammer a production primary.
+            let young = ContinuousClock.now - started < .seconds(1)
+            try? await Task.sleep(for: .milliseconds(young ? 2 : 50))
         }
-        throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s")
+        throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s; it may still be running on the server (CLUSTER GETSLOTMIGRATIONS on \(source.address))")
     }
 
     struct Job {

@@ -25,6 +25,7 @@ struct SlotMover {
     mutating func drain(_ slots: [Int]) async throws -> Int {
         var pending = slots
         var moved = 0
+        var lastListing: [Int: [[UInt8]]] = [:]
         while !pending.isEmpty {
             let listing = try await source.run("GETKEYSINSLOT", pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(batchKeys)"] })
             commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: pending.count)
@@ -35,14 +36,22 @@ struct SlotMover {
                 if !keys.isEmpty { batches.append((slot, keys)) }
             }
             if batches.isEmpty { break }
-            moved += try await migrate(batches, replace: false)
+            let listed = Dictionary(uniqueKeysWithValues: batches.map { ($0.slot, $0.keys) })
+            let movedNow = try await migrate(batches, replace: false)
+            // A pass that moved nothing and sees the same keys again would loop forever (keys that
+            // MIGRATE answers NOKEY for, say): stop with the slot open instead.
+            if movedNow == 0, listed == lastListing, let stuck = batches.first {
+                throw await recheckFailure(slot: stuck.slot, reason: "no progress: \(stuck.keys.count) keys stay on the source after MIGRATE")
+            }
+            lastListing = listed
+            moved += movedNow
             pending = batches.map(\.slot)
         }
         return moved
     }
 
     /// One pipelined request of MIGRATE commands, one per slot batch.
-    private mutating func migrate(_ batches: [(slot: Int, keys: [[UInt8]])], replace: Bool) async throws -> Int {
+    private mutating func migrate(_ batches: [(slot: Int, keys: [[UInt8]])], replace: Bool, resolvingBusy: Bool = false) async throws -> Int {
         var commands: [[[UInt8]]] = []
         for batch in batches {
             if asking { commands.append([Array("ASKING".utf8)]) }
@@ -67,6 +76,8 @@ struct SlotMover {
             // MIGRATE wraps the target's reply: "ERR Target instance replied with error: BUSYKEY ..."
             // (redis 7.0.15 and valkey 9.1.2), so the code is found inside the message, not at its start.
             if error.contains("BUSYKEY") {
+                // Once only: a BUSYKEY while resolving one means the target changed under us.
+                if resolvingBusy { throw ActionError.busyKeys(slot: batch.slot, keys: batch.keys.map { String(decoding: $0, as: UTF8.self) }) }
                 moved += try await resolveBusyKeys(slot: batch.slot, keys: batch.keys)
             } else {
                 throw await recheckFailure(slot: batch.slot, reason: error)
@@ -105,11 +116,25 @@ struct SlotMover {
         if !different.isEmpty && !replaceConflicts {
             throw ActionError.busyKeys(slot: slot, keys: different.map { String(decoding: $0, as: UTF8.self) })
         }
-        let overwrite = equal + (replaceConflicts ? different : [])
-        let plain = remaining.filter { key in !conflicting.contains(key) }
         var moved = 0
-        if !overwrite.isEmpty { moved += try await migrate([(slot, overwrite)], replace: true) }
-        if !plain.isEmpty { moved += try await migrate([(slot, plain)], replace: false) }
+        var overwrite = replaceConflicts ? different : []
+        if asking {
+            // Sending keys back to a live owner (fix): the owner's copy is the one clients write to,
+            // so an equal copy here is dropped rather than written over the owner's (a client write
+            // between the comparison and a REPLACE would be lost). Nobody writes this copy: clients
+            // only reach it through ASK, which the owner sends for keys it does not have.
+            if !equal.isEmpty {
+                let replies = try await source.run("DEL duplicate", binary: equal.flatMap { [[Array("ASKING".utf8)], [Array("DEL".utf8), $0]] })
+                if let error = replies.compactMap(\.errorMessage).first { throw ActionError.refused(step: "DEL duplicate", node: source.address, reply: error) }
+                commandLog.add("DEL <key equal on both sides>", count: equal.count)
+                moved += equal.count
+            }
+        } else {
+            overwrite += equal
+        }
+        let plain = remaining.filter { key in !conflicting.contains(key) }
+        if !overwrite.isEmpty { moved += try await migrate([(slot, overwrite)], replace: true, resolvingBusy: true) }
+        if !plain.isEmpty { moved += try await migrate([(slot, plain)], replace: false, resolvingBusy: true) }
         return moved
     }
 
@@ -126,7 +151,10 @@ struct SlotMover {
         let replies = try await node.run("DUMP", binary: keys.flatMap { [[Array("ASKING".utf8)], [Array("DUMP".utf8), $0]] })
         var result: [[UInt8]: [UInt8]] = [:]
         for (index, key) in keys.enumerated() {
-            if case .bulkString(let payload) = replies[index * 2 + 1] { result[key] = payload }
+            let reply = replies[index * 2 + 1]
+            // An error (NOPERM, say) must not read as "the key is absent": that would loop back into BUSYKEY.
+            if let error = reply.errorMessage { throw ActionError.refused(step: "DUMP", node: node.address, reply: error) }
+            if case .bulkString(let payload) = reply { result[key] = payload }
         }
         return result
     }

@@ -47,10 +47,15 @@ public struct MigrationDialog: Sendable, Equatable {
     public var targets: [String]
     public var targetIndex = 0
     public var stage: Stage = .pickTarget
+    /// Whether the operator typed the slot count (the first digit replaces the suggestion).
+    public var countEdited = false
+    /// Which survey request the dialog waits for; a new dialog never takes an old one's answer.
+    public var surveyId: Int
 
-    public init(source: Source, targets: [String]) {
+    public init(source: Source, targets: [String], surveyId: Int = 0) {
         self.source = source
         self.targets = targets
+        self.surveyId = surveyId
     }
 
     public var targetId: String? { targets.isEmpty ? nil : targets[targetIndex] }
@@ -63,6 +68,8 @@ public struct Operations: Sendable, Equatable {
     /// Replicas whose default failover failed: F on them now offers FORCE and TAKEOVER.
     public var defaultFailed: Set<String> = []
     public var migration: MigrationRun?
+    /// Numbers survey requests, so an answer is matched to the dialog that asked.
+    public var surveyCounter = 0
 
     public init() {}
 
@@ -75,6 +82,8 @@ public struct MigrationRun: Sendable, Equatable {
     public var progress: MigrationProgress?
     public var paused = false
     public var cancelling = false
+    /// The operator asked to quit: quit as soon as the engine reports it stopped.
+    public var quitWhenDone = false
 
     public init(summary: String) { self.summary = summary }
 }

@@ -139,7 +139,13 @@ enum ActionReducer {
             case .backspace:
                 if case .node(let id, var count) = dialog.source { _ = count.popLast(); dialog.source = .node(id: id, count: count) }
             case .character(let c) where c.isNumber:
-                if case .node(let id, var count) = dialog.source, count.count < 5 { count.append(c); dialog.source = .node(id: id, count: count) }
+                // The first digit replaces the suggested count; later digits append.
+                if case .node(let id, var count) = dialog.source, count.count < 5 || !dialog.countEdited {
+                    if !dialog.countEdited { count = "" }
+                    count.append(c)
+                    dialog.countEdited = true
+                    dialog.source = .node(id: id, count: count)
+                }
             case .enter:
                 return plan(&dialog, &state)
             default:
@@ -149,6 +155,18 @@ enum ActionReducer {
             break
         case .preview(let plans):
             if key == .enter || key == .character("y") {
+                // Re-checked at the moment of confirming: the cluster may have changed since planning.
+                if state.operations.migration != nil {
+                    dialog.stage = .refused(["a migration is already running; wait for it or cancel it (X)"])
+                    return []
+                }
+                if let snapshot = state.snapshot {
+                    let problems = ActionPreconditions.blockingProblems(snapshot)
+                    if !problems.isEmpty {
+                        dialog.stage = .refused(["the cluster changed: \(problems.count) problem\(problems.count == 1 ? "" : "s") now:"] + problems.prefix(6).map(\.message))
+                        return []
+                    }
+                }
                 state.dialog = nil
                 let slots = plans.reduce(0) { $0 + $1.slots.count }
                 state.operations.migration = MigrationRun(summary: "\(slots) slot\(slots == 1 ? "" : "s")")
@@ -181,8 +199,10 @@ enum ActionReducer {
                 }
                 plans = [try MigrationPlanner.plan(snapshot, from: id, to: targetId, count: count)]
             }
+            state.operations.surveyCounter += 1
+            dialog.surveyId = state.operations.surveyCounter
             dialog.stage = .surveying
-            return [.surveyMigration(plans)]
+            return [.surveyMigration(plans, id: dialog.surveyId)]
         } catch {
             dialog.stage = .refused([error.description])
             return []
@@ -191,14 +211,15 @@ enum ActionReducer {
 
     // MARK: results from the outside
 
-    static func surveyed(_ plans: [MigrationPlan], _ state: inout AppState) {
-        guard case .migration(var dialog) = state.dialog, dialog.stage == .surveying else { return }
+    /// A survey answers the request it was made for: a late answer to a closed dialog is dropped.
+    static func surveyed(_ plans: [MigrationPlan], id: Int, _ state: inout AppState) {
+        guard case .migration(var dialog) = state.dialog, dialog.stage == .surveying, dialog.surveyId == id else { return }
         dialog.stage = .preview(plans)
         state.dialog = .migration(dialog)
     }
 
-    static func surveyFailed(_ reason: String, _ state: inout AppState) {
-        guard case .migration(var dialog) = state.dialog else { return }
+    static func surveyFailed(_ reason: String, id: Int, _ state: inout AppState) {
+        guard case .migration(var dialog) = state.dialog, dialog.stage == .surveying, dialog.surveyId == id else { return }
         dialog.stage = .refused(["could not survey the slots: \(reason)"])
         state.dialog = .migration(dialog)
     }

@@ -36,20 +36,30 @@ final class DashboardActions: @unchecked Sendable {
                     store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "rejected: \(rejection)"))
                 }
             }
-        case .surveyMigration(let plans):
+        case .surveyMigration(let plans, let id):
             Task {
                 do {
                     var surveyed: [MigrationPlan] = []
                     for plan in plans { surveyed.append(try await MigrationSurvey.survey(plan, links: links)) }
-                    store?.dispatch(.migrationSurveyed(surveyed))
+                    store?.dispatch(.migrationSurveyed(surveyed, id: id))
                 } catch {
-                    store?.dispatch(.migrationSurveyFailed("\(error)"))
+                    store?.dispatch(.migrationSurveyFailed("\(error)", id: id))
                 }
             }
         case .startMigration(let plans):
+            // One migration at a time, whatever the UI asked: a second one could re-plan slots the
+            // first has not moved yet.
             let control = OperationControl()
-            lock.withLock { self.control = control }
-            Task { await run(plans, control: control) }
+            let started: Bool = lock.withLock {
+                guard self.control == nil else { return false }
+                self.control = control
+                return true
+            }
+            guard started else { return }
+            Task {
+                await run(plans, control: control)
+                lock.withLock { self.control = nil }
+            }
         case .pauseMigration(let paused):
             lock.withLock { paused ? control?.pause() : control?.resume() }
         case .cancelMigration:
@@ -103,6 +113,16 @@ final class DashboardActions: @unchecked Sendable {
             store?.dispatch(.status("cannot write the action journal \(journal.path): \(error.localizedDescription)"))
         }
         store?.dispatch(.journalArrived([record]))
+    }
+
+    /// Whether a migration is running (the app waits for it before closing connections).
+    var isMigrating: Bool { lock.withLock { control != nil } }
+
+    /// Cancels a running migration and waits (up to `seconds`) until it has stopped between rounds.
+    func cancelAndWait(seconds: Double = 60) async {
+        lock.withLock { control?.cancel() }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while isMigrating && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
     func close() async { await links.close() }

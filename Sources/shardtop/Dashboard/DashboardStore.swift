@@ -33,7 +33,7 @@ final class DashboardStore: @unchecked Sendable {
     func handle(_ key: Key) {
         let (effects, frame) = lock.withLock { () -> ([Effect], Grid) in
             // A key can start a failover; its deadline counts from now, not from the last clock tick.
-            state.now = Date().timeIntervalSince1970
+            if state.replay == nil { state.now = Date().timeIntervalSince1970 }
             let effects = Reducer.handle(key: key, state: &state)
             return (effects, DashboardRenderer.render(state, glyphs: glyphs))
         }

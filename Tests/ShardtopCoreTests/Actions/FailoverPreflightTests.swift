@@ -47,12 +47,29 @@ import ShardtopCore
         #expect(takeover.accepts("TAKEOVER"))
     }
 
-    @Test func anUnreachablePrimaryOffersForceAtOnce() throws {
-        let preflight = try #require(FailoverPreflight.make(snapshot: snapshot(cluster, unreachable: [a]), nodeId: d))
+    @Test func aPrimaryTheClusterMarkedFailedOffersForceAtOnce() throws {
+        let failed = SnapshotAssembler.assemble(
+            reports: cluster.reports(unreachable: [a], flagsFor: { $0.id == "a".padded ? .fail : [] }), previous: nil, now: 1)
+        let preflight = try #require(FailoverPreflight.make(snapshot: failed, nodeId: d))
         #expect(!preflight.primaryReachable)
+        #expect(preflight.primaryDown)
         #expect(preflight.offeredModes(defaultFailed: false).contains(.force))
         #expect(preflight.warnings.contains { $0.contains("FORCE is offered") })
         #expect(preflight.majorityReachable)  // b and c can still vote
+    }
+
+    @Test func aPrimaryOnlyWeCannotReachDoesNotUnlockForce() throws {
+        let preflight = try #require(FailoverPreflight.make(snapshot: snapshot(cluster, unreachable: [a]), nodeId: d))
+        #expect(!preflight.primaryDown)
+        #expect(preflight.offeredModes(defaultFailed: false) == [.default])
+        #expect(preflight.warnings.contains { $0.contains("try the default first") })
+    }
+
+    @Test func anOpenSlotOnTheShardBlocksTheFailover() throws {
+        let reports = cluster.reports(openSlots: [a: [OpenSlotMark(slot: 7, direction: .migrating, peerID: "b".padded)]])
+        let preflight = try #require(FailoverPreflight.make(snapshot: SnapshotAssembler.assemble(reports: reports, previous: nil, now: 1), nodeId: d))
+        #expect(preflight.blockers.contains { $0.contains("slot 7 is open") })
+        #expect(preflight.offeredModes(defaultFailed: true).isEmpty)
     }
 
     @Test func anUnreachableReplicaIsBlocked() throws {

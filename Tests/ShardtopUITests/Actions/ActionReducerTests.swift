@@ -113,15 +113,27 @@ import Testing
         // Pick a target that does not own the range.
         while case .migration(let d) = state.dialog, d.targetId == owner { press(.character("j"), on: &state) }
         let effects = press(.enter, on: &state)
-        guard case .surveyMigration(let plans) = effects.first else { Issue.record("no survey: \(effects)"); return }
+        guard case .surveyMigration(let plans, let id) = effects.first else { Issue.record("no survey: \(effects)"); return }
         #expect(plans.first?.slots == Array(10...30))
+        // An answer to another request (a dialog closed meanwhile) is not taken.
+        _ = Reducer.reduce(&state, .migrationSurveyed([], id: id + 1))
+        guard case .migration(let waiting) = state.dialog, waiting.stage == .surveying else { Issue.record("took a stale survey"); return }
 
-        _ = Reducer.reduce(&state, .migrationSurveyed(plans))
+        _ = Reducer.reduce(&state, .migrationSurveyed(plans, id: id))
         guard case .migration(let preview) = state.dialog, case .preview = preview.stage else { Issue.record("no preview"); return }
         let started = press(.character("y"), on: &state)
         #expect(started == [.startMigration(plans)])
         #expect(state.operations.migration != nil)
 
+        // One operation at a time: no failover or second migration while this one runs.
+        state.screen = .nodes
+        #expect(press(.character("F"), on: &state).isEmpty)
+        #expect(state.status?.contains("a migration is running") == true)
+        // q cancels first and quits once the engine reports it stopped.
+        #expect(press(.character("q"), on: &state) == [.cancelMigration])
+        #expect(state.operations.migration?.quitWhenDone == true)
+        state.operations.migration?.quitWhenDone = false
+        state.operations.migration?.cancelling = false
         #expect(press(.character("P"), on: &state) == [.pauseMigration(true)])
         #expect(press(.character("X"), on: &state) == [.cancelMigration])
         _ = Reducer.reduce(&state, .migrationFinished("migration cancelled after 16 slots; no slot left open", succeeded: false))
