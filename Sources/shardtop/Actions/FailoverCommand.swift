@@ -13,8 +13,9 @@ struct FailoverCommand: AsyncParsableCommand {
         primaries can vote, and the nofailover flag. The failover is then followed until the role
         flip shows in the cluster, or until it times out with the reason.
 
-        --force is allowed only when the primary does not answer or a default failover of this
-        replica failed (per the journal) in the last 15 minutes; it needs a typed confirmation
+        --force is allowed only when the cluster holds the primary failed or suspected (or neither
+        shardtop nor the replica reach it), or a default failover of this replica failed (per the
+        journal) in the last 15 minutes; it needs a typed confirmation
         naming the bytes that may be lost. --takeover skips the vote and is the last resort.
 
         Examples:
@@ -59,7 +60,7 @@ struct FailoverCommand: AsyncParsableCommand {
         }
         let defaultFailed = recentDefaultFailure(session, replicaId: preflight.replica.id)
         guard preflight.offeredModes(defaultFailed: defaultFailed).contains(mode) else {
-            throw fail("\(mode.label) is offered only when the primary does not answer or a default failover of this replica failed; run without --\(mode.rawValue) first", code: ExitStatus.problemsFound)
+            throw fail("\(mode.label) is offered only when the primary is down (the cluster marks it failed or suspected) or a default failover of this replica failed; run without --\(mode.rawValue) first", code: ExitStatus.problemsFound)
         }
         let confirmed = try preflight.confirmation(for: mode).map { try session.confirmTyped($0) }
             ?? session.confirm("Send \(mode.command.joined(separator: " ")) to \(preflight.replica.address)?")
