@@ -80,6 +80,12 @@ public final class LabCluster: @unchecked Sendable {
                 lab.stop()
                 progress("port \(port) was taken before the server could bind it; retrying with other ports")
                 attempt += 1
+            } catch let error as RedisClientError where attempt < 3 {
+                // A connection reset while forming: most likely a port clash the bind check missed
+                // (another process took the port between the pick and the bind). Fresh ports, once more.
+                lab.stop()
+                progress("forming the cluster failed (\(error)); retrying with other ports")
+                attempt += 1
             } catch {
                 lab.stop()
                 throw error
