@@ -134,6 +134,8 @@ struct Tmux {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, readOutput ? outputPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The tmux server it may fork lives on; it must not hold other tests' pipes open.
+        CloseInherited.add(to: &actions)
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
@@ -154,7 +156,18 @@ struct Tmux {
     func send(_ key: String) { run(["-L", name, "send-keys", "-t", name, key], readOutput: false) }
     func resize(width: Int, height: Int) { run(["-L", name, "resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"], readOutput: false) }
     func capture() -> String { run(["-L", name, "capture-pane", "-p", "-t", name]) }
-    func kill() { run(["-L", name, "kill-server"], readOutput: false) }
+    /// Ends the session and what runs in it. kill-server alone leaves `bash -c` waiting on its
+    /// foreground child (the hangup does not reach it), so the pane's process group is sent SIGHUP
+    /// first, then the server is killed.
+    func kill() {
+        let pane = run(["-L", name, "display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let pid = Int32(pane), pid > 1 {
+            Glibc.kill(-pid, SIGHUP)
+            Glibc.kill(pid, SIGHUP)
+            usleep(200_000)
+        }
+        run(["-L", name, "kill-server"], readOutput: false)
+    }
 
     func waitFor(timeout: Double, poll: Duration = .milliseconds(100), _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
