@@ -25,6 +25,14 @@ public struct ActionJournal: Sendable {
         return (user, ProcessInfo.processInfo.hostName)
     }
 
+    /// A record stamped now, with this user and host: what every action step writes.
+    public static func entry(cluster: String, action: String, nodes: [String], commands: [String],
+                             outcome: ActionRecord.Outcome, detail: String) -> ActionRecord {
+        let (user, host) = identity
+        return ActionRecord(time: Date().timeIntervalSince1970, user: user, host: host, cluster: cluster, action: action,
+                            nodes: nodes, commands: commands, outcome: outcome, detail: detail)
+    }
+
     public func append(_ record: ActionRecord) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -28,13 +28,7 @@ public struct CommandLogSource: LogSource {
     public var label: String { "command \(arguments.joined(separator: " "))" }
 
     public func batches() -> AsyncStream<LogBatch> {
-        AsyncStream { continuation in
-            let task = Task {
-                await run(continuation)
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        stream { continuation in await run(continuation) }
     }
 
     private func run(_ continuation: AsyncStream<LogBatch>.Continuation) async {

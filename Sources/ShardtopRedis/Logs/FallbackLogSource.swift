@@ -23,13 +23,7 @@ public struct FallbackLogSource: LogSource {
     public var label: String { "slowlog/latency of \(client.address) (\(reason))" }
 
     public func batches() -> AsyncStream<LogBatch> {
-        AsyncStream { continuation in
-            let task = Task {
-                await run(continuation)
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        stream { continuation in await run(continuation) }
     }
 
     private func run(_ continuation: AsyncStream<LogBatch>.Continuation) async {

@@ -25,13 +25,7 @@ public struct FileTailSource: LogSource {
     public var label: String { "file \(path)" }
 
     public func batches() -> AsyncStream<LogBatch> {
-        AsyncStream { continuation in
-            let task = Task {
-                await run(continuation)
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        stream { continuation in await run(continuation) }
     }
 
     private func run(_ continuation: AsyncStream<LogBatch>.Continuation) async {

@@ -43,3 +43,17 @@ public protocol LogSource: Sendable {
     /// command exited.
     func batches() -> AsyncStream<LogBatch>
 }
+
+extension LogSource {
+    /// The stream every source hands out: `produce` runs in a task of its own until it returns or
+    /// the consumer goes away (which cancels it, and with it any process the source started).
+    func stream(_ produce: @escaping @Sendable (AsyncStream<LogBatch>.Continuation) async -> Void) -> AsyncStream<LogBatch> {
+        AsyncStream { continuation in
+            let task = Task {
+                await produce(continuation)
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

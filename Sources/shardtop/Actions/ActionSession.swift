@@ -86,9 +86,7 @@ final class ActionSession: @unchecked Sendable {
     }
 
     func record(_ action: String, nodes: [SnapshotNode], commands: [String], outcome: ActionRecord.Outcome, detail: String) {
-        let (user, host) = ActionJournal.identity
-        let record = ActionRecord(
-            time: Date().timeIntervalSince1970, user: user, host: host,
+        let record = ActionJournal.entry(
             cluster: ActionRecord.clusterName(seed: seedText, snapshot: snapshot), action: action,
             nodes: nodes.map { "\($0.address) \($0.id.prefix(8))" }, commands: commands, outcome: outcome, detail: detail
         )

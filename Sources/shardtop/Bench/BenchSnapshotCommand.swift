@@ -46,14 +46,8 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         guard (0...1000).contains(warmup) else { throw fail("--warmup must be between 0 and 1000") }
         let serverPath: String
         do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        guard let cliPath = redisCli.map({ $0.contains("/") ? $0 : TimedProcess.onPath($0) ?? $0 })
-            ?? TimedProcess.onPath("redis-cli") ?? TimedProcess.onPath("valkey-cli"),
-            FileManager.default.isExecutableFile(atPath: cliPath) else {
-            throw fail("no redis-cli found (install redis-tools or pass --redis-cli PATH)")
-        }
-        guard let selfPath = TimedProcess.selfExecutable() else {
-            throw fail("cannot locate the shardtop binary itself (/proc/self/exe, argv[0])")
-        }
+        let cliPath = try BenchTools.redisCli(redisCli)
+        let selfPath = try BenchTools.shardtop()
 
         let interrupt = Interrupt()
         interrupt.install()

@@ -100,10 +100,8 @@ final class DashboardActions: @unchecked Sendable {
     }
 
     private func record(_ draft: JournalDraft) {
-        let (user, host) = ActionJournal.identity
         let snapshot = store?.snapshotOfState.snapshot
-        let record = ActionRecord(
-            time: Date().timeIntervalSince1970, user: user, host: host,
+        let record = ActionJournal.entry(
             cluster: snapshot.map { ActionRecord.clusterName(seed: seedText, snapshot: $0) } ?? seedText,
             action: draft.action, nodes: draft.nodes, commands: draft.commands, outcome: draft.outcome, detail: draft.detail
         )

@@ -72,12 +72,12 @@ final class ReplayDriver: @unchecked Sendable {
                 speedIndex = max(0, min(ReplayStatus.speeds.count - 1, speedIndex + (request == .faster ? 1 : -1)))
             }
         case .seek(let seconds):
+            // Everything up to the new position is shown at once (at least the first tick).
             let shown: [RecordedTick] = lock.withLock {
                 position = max(ticks[0].time, min(ticks[ticks.count - 1].time, position + seconds))
-                next = ticks.firstIndex { $0.time > position } ?? ticks.count
-                return Array(ticks[..<max(1, next)])
+                next = max(1, ticks.firstIndex { $0.time > position } ?? ticks.count)
+                return Array(ticks[..<next])
             }
-            lock.withLock { next = max(1, next) }
             store?.dispatch(.replayRebuild(shown))
         }
         publish()
