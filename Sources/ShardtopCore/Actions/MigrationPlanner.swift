@@ -68,7 +68,7 @@ public enum MigrationPlanner {
         }
         if lacking.isEmpty { return (.atomic, "both nodes support atomic slot migration (CLUSTER MIGRATESLOTS)") }
         let reasons = [source, target].map { AtomicMigrationSupport.of($0).reason }
-        if reasons[0] == reasons[1] { return (.legacy, "legacy path: both nodes are \(reasons[0])") }
+        if reasons[0] == reasons[1] { return (.legacy, "legacy path, on both nodes: \(reasons[0])") }
         return (.legacy, "legacy path because " + lacking.joined(separator: "; "))
     }
 

@@ -96,7 +96,7 @@ final class DashboardActions: @unchecked Sendable {
                 return
             }
         }
-        store?.dispatch(.migrationFinished("migration done: \(moved) slots, \(keys) keys moved", succeeded: true))
+        store?.dispatch(.migrationFinished("migration done: \(moved) slot\(moved == 1 ? "" : "s"), \(keys) key\(keys == 1 ? "" : "s") moved", succeeded: true))
     }
 
     private func record(_ draft: JournalDraft) {

@@ -42,7 +42,7 @@ import ShardtopCore
         #expect(path == .legacy)
         #expect(reason.contains("h:2") && reason.contains("8.1.1"))
         source.version = "8.1.1"
-        #expect(MigrationPlanner.choosePath(source: source, target: target).1 == "legacy path: both nodes are valkey 8.1.1 predates atomic slot migration (9.0)")
+        #expect(MigrationPlanner.choosePath(source: source, target: target).1 == "legacy path, on both nodes: valkey 8.1.1 predates atomic slot migration (9.0)")
         #expect(ServerVersion("9.0.10") > ServerVersion("9.0.9"))
     }
 
