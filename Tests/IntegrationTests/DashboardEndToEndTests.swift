@@ -19,7 +19,7 @@ import ShardtopRedis
         try session.start(width: 120, height: 40, command: "\(CLI.binaryPath) \(lab.seed) --interval 0.5; echo EXITED=$?; sleep 30")
         defer { session.kill() }
 
-        let header = try await session.waitFor(timeout: 15) { $0.contains("6 nodes") }
+        let header = try await session.waitFor(timeout: 15) { $0.contains("6 nodes") && $0.contains("cluster ok") }
         #expect(header.contains("cluster ok"), "\(header)")
 
         for (key, title) in [("2", "ADDRESS"), ("3", "slot"), ("4", "Replication"), ("5", "Balance"), ("6", "Events"), ("1", "PRIMARY")] {
@@ -31,7 +31,7 @@ import ShardtopRedis
         _ = try await session.waitFor(timeout: 5) { $0.contains("ADDRESS") }
 
         session.send("?")
-        let help = try await session.waitFor(timeout: 5) { $0.contains("Keys (from the binding table") }
+        let help = try await session.waitFor(timeout: 5) { $0.contains("Keys (from the binding table") && $0.contains("Quit shardtop") }
         #expect(help.contains("Quit shardtop"))
         session.send("?")
 
@@ -86,7 +86,7 @@ import ShardtopRedis
         session.send("2")
         _ = try await session.waitFor(timeout: 5) { $0.contains("ADDRESS") }
         session.send("Z")
-        let paused = try await session.waitFor(timeout: 10) { $0.contains("unreachable") }
+        let paused = try await session.waitFor(timeout: 10) { $0.contains("unreachable") && $0.contains("lab: pause") }
         #expect(paused.contains("lab: pause"), "\(paused)")
         session.send("C")
         let resumed = try await session.waitFor(timeout: 10) { !$0.contains("unreachable") && $0.contains("lab: resume") }

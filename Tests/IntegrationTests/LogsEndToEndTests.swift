@@ -43,7 +43,10 @@ import ShardtopRedis
         _ = try await session.waitFor(timeout: 10) { $0.contains("log of \(replica.address)") && $0.contains("following") }
         session.send("2")
         session.send("F")
-        let dialog = try await session.waitFor(timeout: 5) { $0.contains("Failover to \(replica.address)?") }
+        // Wait for the whole dialog: a capture can land between the title and the body being drawn.
+        let dialog = try await session.waitFor(timeout: 5) {
+            $0.contains("Failover to \(replica.address)?") && $0.contains("CLUSTER FAILOVER (sent to") && $0.contains("lag")
+        }
         #expect(dialog.contains("CLUSTER FAILOVER (sent to \(replica.address))"))
         #expect(dialog.contains("lag"))
         session.send("y")
@@ -55,14 +58,19 @@ import ShardtopRedis
         #expect(took < .seconds(2), "the election-won line took \(took) to show in the log view")
 
         session.send("6")
-        let timeline = try await session.waitFor(timeout: 3) { $0.contains("log: failover election won") }
+        // The log line can arrive before the poll that sees the role flip and before the tracker's
+        // journal entry, so wait for all three to share the timeline.
+        let timeline = try await session.waitFor(timeout: 5) {
+            $0.contains("log: failover election won") && $0.contains("promoted to primary") && $0.contains("failover succeeded")
+        }
+        #expect(timeline.contains("log: failover election won"))
         #expect(timeline.contains("promoted to primary"), "the state-diff event shares the timeline: \(timeline)")
         #expect(timeline.contains("failover succeeded"), "the journal entry shares the timeline")
 
         // Enter on the log event jumps back to the lines around it.
         let lines = timeline.split(separator: "\n")
-        let eventRow = lines.firstIndex { $0.contains("log: failover election won") }!
-        let firstRow = lines.firstIndex { $0.contains("TIME") }! + 1
+        let eventRow = try #require(lines.firstIndex { $0.contains("log: failover election won") })
+        let firstRow = try #require(lines.firstIndex { $0.contains("TIME") }) + 1
         for _ in 0..<(eventRow - firstRow) { session.send("j") }
         session.send("Enter")
         let around = try await session.waitFor(timeout: 3) { $0.contains("around") }
