@@ -160,9 +160,16 @@ struct SlotMover {
     }
 
     /// After a MIGRATE failure: count both sides so the operator knows where the keys are.
+    /// The request that failed may have closed the connection (a timeout does), so each side is
+    /// asked on a fresh one when needed; a count that still cannot be read is reported as unknown.
     private func recheckFailure(slot: Int, reason: String) async -> ActionError {
-        let sourceCount = try? await source.send([["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]], timeout: .seconds(5)).first?.int
-        let targetCount = try? await target.send([["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]], timeout: .seconds(5)).first?.int
+        func count(on connection: RedisConnection) async -> Int64? {
+            guard let live = try? await connection.reopened() else { return nil }
+            defer { if live !== connection { live.close() } }
+            return try? await live.send([["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]], timeout: .seconds(5)).first?.int
+        }
+        let sourceCount = await count(on: source)
+        let targetCount = await count(on: target)
         return .migrateFailed(slot: slot, reason: reason, sourceKeys: sourceCount.map { Int($0) }, targetKeys: targetCount.map { Int($0) })
     }
 

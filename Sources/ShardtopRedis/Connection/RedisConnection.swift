@@ -12,14 +12,17 @@ public final class RedisConnection: Sendable {
     public let address: NodeAddress
     private let channel: any Channel
     private let requestTimeout: TimeAmount
+    /// Kept so a connection closed by a timeout can be replaced with an equal one (`reopened`).
+    private let options: ConnectionOptions
     /// Commands to send ahead of the first request (CLIENT SETNAME), so naming the connection
     /// costs no round trip of its own. Their replies are checked and dropped.
     private let preamble: NIOLockedValueBox<[[String]]>
 
-    private init(address: NodeAddress, channel: any Channel, requestTimeout: TimeAmount) {
+    private init(address: NodeAddress, channel: any Channel, options: ConnectionOptions) {
         self.address = address
         self.channel = channel
-        self.requestTimeout = requestTimeout
+        self.requestTimeout = options.requestTimeout
+        self.options = options
         self.preamble = NIOLockedValueBox([])
     }
 
@@ -53,7 +56,7 @@ public final class RedisConnection: Sendable {
         } catch {
             throw RedisClientError.connectFailed(address: address, reason: describe(error))
         }
-        let connection = RedisConnection(address: address, channel: channel, requestTimeout: options.requestTimeout)
+        let connection = RedisConnection(address: address, channel: channel, options: options)
         do {
             try await connection.handshake(options)
         } catch {
@@ -142,6 +145,14 @@ public final class RedisConnection: Sendable {
 
     public func close() {
         channel.close(promise: nil)
+    }
+
+    /// This connection while it is open; otherwise a new one to the same node with the same
+    /// options. A request timeout closes the channel (see `send`), and the check that follows a
+    /// failed MIGRATE still has to ask both nodes where the keys are.
+    public func reopened() async throws -> RedisConnection {
+        if isActive { return self }
+        return try await Self.connect(to: address, options: options, group: channel.eventLoop)
     }
 
     private static func describe(_ error: any Error) -> String {
