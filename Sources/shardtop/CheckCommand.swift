@@ -9,7 +9,8 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Check the cluster's health, like `redis-cli --cluster check` and more.",
         discussion: """
         Looks for uncovered slots, open (migrating/importing) slots, nodes that disagree on slot
-        ownership, failed or unreachable nodes, primaries without a healthy replica, lagging replicas,
+        ownership (after up to 3 s for gossip to spread a change that just happened), failed or
+        unreachable nodes, primaries without a healthy replica, lagging replicas,
         and replicas on the same host as their primary.
 
         Examples:
@@ -27,7 +28,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (seeds, options) = try connection.resolve()
-        let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds)
+        let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds, settling: true)
         let findings = ClusterCheck.findings(snapshot, lag: connection.lagThresholds)
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors

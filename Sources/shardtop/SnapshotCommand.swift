@@ -38,9 +38,11 @@ struct SnapshotCommand: AsyncParsableCommand {
 
 /// One poll for the headless commands, failing with a one-line reason when nothing answers.
 enum PollOnce {
-    static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds) async throws(ExitCode) -> ClusterSnapshot {
+    /// One snapshot; with `settling`, polled again while views disagree (see `ClusterPoller.settled`).
+    static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
-        let (snapshot, _) = await poller.tick()
+        var (snapshot, _) = await poller.tick()
+        if settling { snapshot = await poller.settled(snapshot) }
         await poller.shutdown()
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }

@@ -32,7 +32,9 @@ final class ActionSession: @unchecked Sendable {
         if connection.seeds.isEmpty { connection.seeds = fallbackSeeds }
         let (seeds, options) = try connection.resolve()
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: connection.lagThresholds)
-        let (snapshot, _) = await poller.tick()
+        var (snapshot, _) = await poller.tick()
+        // A disagreement the previous command left in flight (gossip) should not refuse this one.
+        snapshot = await poller.settled(snapshot)
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             await poller.shutdown()
             let reason = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }.first ?? "no seed reachable"

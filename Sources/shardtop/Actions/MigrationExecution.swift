@@ -51,22 +51,7 @@ struct MigrationExecution {
                 throw fail(error.description, code: ExitStatus.problemsFound)
             }
         }
-        await waitForAgreement()
         await session.close()
-    }
-
-    /// Replicas learn new owners by gossip; until they do, `check` (and redis-cli) report that nodes
-    /// disagree. Waiting here (up to 5 s) means the next command starts from a settled cluster.
-    private func waitForAgreement() async {
-        let deadline = Date().addingTimeInterval(5)
-        var snapshot = await session.refresh()
-        while !snapshot.disagreeingNodes.isEmpty && Date() < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-            snapshot = await session.refresh()
-        }
-        if !snapshot.disagreeingNodes.isEmpty {
-            print("note: \(snapshot.disagreeingNodes.count) node(s) have not yet learned the new owners (gossip will catch up)")
-        }
     }
 }
 

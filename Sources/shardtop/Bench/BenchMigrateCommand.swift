@@ -232,8 +232,11 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var serverStats: [BenchMigrateTool: String] = [:]
         var runIndex = 0
         let runCount = rounds * setup.tools.count
-        for _ in 0..<rounds {
-            for tool in setup.tools {
+        for round in 0..<rounds {
+            // Directions alternate run by run; with an even number of tools that would give each
+            // tool the same direction every round, so every other round runs them in reverse.
+            let order = setup.tools.count % 2 == 0 && round % 2 == 1 ? setup.tools.reversed() : setup.tools
+            for tool in order {
                 try Task.checkCancellation()
                 runIndex += 1
                 let from = holder
@@ -314,7 +317,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             engine: engine.rawValue, primaries: primaries, replicasPerPrimary: replicas, nodes: lab.nodes.count,
             keysPerSlot: keysPerSlot, totalKeys: expectedTotal, loadSeconds: loadSeconds,
             source: a.address.description, target: b.address.description, slots: rangeText, slotCount: slots, keysPerMove: keysPerMove,
-            rounds: rounds, order: setup.tools.map(\.rawValue).joined(separator: " ") + " ...",
+            rounds: rounds, order: setup.tools.map(\.rawValue).joined(separator: " ")
+                + (setup.tools.count % 2 == 0 ? ", then " + setup.tools.reversed().map(\.rawValue).joined(separator: " ") + ", ... (so each tool runs both ways)" : " ..."),
             series: series, runs: runs, ratios: ratios, notes: notes,
             machine: .init(nproc: ProcessInfo.processInfo.activeProcessorCount, serverPath: setup.serverPath, serverVersion: serverVersion,
                            redisCliVersion: cliVersion, kernel: kernel, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter)
