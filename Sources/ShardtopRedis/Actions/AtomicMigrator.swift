@@ -98,7 +98,7 @@ struct AtomicMigrator {
             // Quick polls while a job is young (most finish within a few hundred ms), then gentler
             // ones, so a long job does not hammer a production primary.
             let young = ContinuousClock.now - started < .seconds(1)
-            try? await Task.sleep(for: .milliseconds(young ? 2 : 50))
+            try? await Task.sleep(for: .milliseconds(young ? 1 : 50))
         }
         throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s; it may still be running on the server (CLUSTER GETSLOTMIGRATIONS on \(source.address))")
     }
