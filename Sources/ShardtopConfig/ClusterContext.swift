@@ -8,6 +8,8 @@ public struct ClusterContext: Sendable, Equatable {
     public var passwordFile: String?
     /// The template text; parsed (and its placeholders checked) by `LogCommandTemplate`.
     public var logCommand: String?
+    /// Pod names by node address ("10.0.0.5:6379") or node id, for {pod} in the log command.
+    public var pods: [String: String]
     public var theme: String?
     /// Poll interval in seconds.
     public var interval: Double?
@@ -15,12 +17,13 @@ public struct ClusterContext: Sendable, Equatable {
     public var line: Int?
 
     public init(name: String, seeds: [String] = [], user: String? = nil, passwordFile: String? = nil,
-                logCommand: String? = nil, theme: String? = nil, interval: Double? = nil, line: Int? = nil) {
+                logCommand: String? = nil, pods: [String: String] = [:], theme: String? = nil, interval: Double? = nil, line: Int? = nil) {
         self.name = name
         self.seeds = seeds
         self.user = user
         self.passwordFile = passwordFile
         self.logCommand = logCommand
+        self.pods = pods
         self.theme = theme
         self.interval = interval
         self.line = line

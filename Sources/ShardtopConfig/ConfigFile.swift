@@ -9,6 +9,7 @@ import Yams
 ///         user: ops
 ///         password-file: ~/.config/shardtop/prod.password
 ///         log-command: ssh {host} tail -n 200 -F /var/log/redis/redis-server-{port}.log
+///         pods: { 10.0.0.5:6379: redis-0 }      # for a log-command with {pod}
 ///         theme: dark
 ///         interval: 2
 ///
@@ -16,7 +17,7 @@ import Yams
 /// `pasword-file` silently ignored would send the operator hunting in the wrong place.
 public struct ConfigFile: Sendable, Equatable {
     public static let topLevelKeys = ["clusters"]
-    public static let clusterKeys = ["seeds", "user", "password-file", "log-command", "theme", "interval"]
+    public static let clusterKeys = ["seeds", "user", "password-file", "log-command", "pods", "theme", "interval"]
 
     public var path: String
     public var clusters: [ClusterContext]

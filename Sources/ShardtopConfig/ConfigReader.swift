@@ -48,6 +48,13 @@ struct ConfigReader {
             case "user": context.user = try scalar(value, what: "'user'")
             case "password-file": context.passwordFile = resolve(try scalar(value, what: "'password-file'"))
             case "log-command": context.logCommand = try scalar(value, what: "'log-command'")
+            case "pods":
+                guard case let .mapping(entries) = value else {
+                    throw fail(value, "'pods' maps a node (host:port or node id) to its pod name, e.g. pods: { 10.0.0.5:6379: redis-0 }")
+                }
+                for (nodeKey, pod) in entries {
+                    context.pods[try scalar(nodeKey, what: "a node (host:port or node id)")] = try scalar(pod, what: "a pod name")
+                }
             case "theme": context.theme = try scalar(value, what: "'theme'")
             case "interval":
                 let text = try scalar(value, what: "'interval'")

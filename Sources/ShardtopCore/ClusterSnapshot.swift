@@ -3,6 +3,10 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
     /// The 40-character node id, or "?host:port" for an address that never answered (a seed, say).
     public var id: String
     public var address: NodeAddress
+    /// The hostname the node announces (cluster-announce-hostname, Redis 7+), e.g. a pod's DNS
+    /// name in Kubernetes; nil when it announces none. It comes from gossip, so it is shown
+    /// sanitised and is only ever one argument of a log command, never the program.
+    public var hostname: String?
     public var role: NodeRole
     /// The primary it replicates; nil for a primary.
     public var primaryId: String?
@@ -58,7 +62,7 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
 
 extension SnapshotNode {
     private enum CodingKeys: String, CodingKey {
-        case id, address, role, primaryId, health, flags, linkConnected, configEpoch, slots, server, version
+        case id, address, hostname, role, primaryId, health, flags, linkConnected, configEpoch, slots, server, version
         case opsPerSec, usedMemory, keys, clients, cpuPercent, replicationOffset, primaryLinkStatus
         case lagBytes, lagSeconds, syncInProgress, syncPercent, error, lastSeen, roundTripMillis, cpuSecondsTotal
     }
@@ -69,6 +73,7 @@ extension SnapshotNode {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(address, forKey: .address)
+        try container.encode(hostname, forKey: .hostname)
         try container.encode(role, forKey: .role)
         try container.encode(primaryId, forKey: .primaryId)
         try container.encode(health, forKey: .health)

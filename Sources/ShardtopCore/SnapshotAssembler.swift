@@ -99,6 +99,7 @@ public enum SnapshotAssembler {
 
         var node = SnapshotNode(id: id, address: address, role: reference.role, health: .ok)
         node.primaryId = reference.role == .replica ? reference.primaryID : nil
+        node.hostname = reference.hostname.flatMap { $0.isEmpty ? nil : $0 }
         node.configEpoch = reference.configEpoch
         node.slots = slots
         node.linkConnected = others.count == 0 ? true : others.linkUp * 2 >= others.count

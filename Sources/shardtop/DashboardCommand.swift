@@ -31,11 +31,8 @@ struct DashboardCommand: AsyncParsableCommand {
         var display = display
         let context = try connection.clusterContext()
         display.apply(context)
-        var template: LogCommandTemplate?
-        if let command = context?.logCommand {
-            do { template = try LogCommandTemplate(parsing: command) } catch { throw fail("log-command of context \(context!.name): \(error)") }
-        }
-        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil, logTemplate: template)
+        let selector = try LogSelection.selector(for: context)
+        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil, logSelector: selector)
     }
 }
 
@@ -65,7 +62,7 @@ struct DisplayArguments: ParsableArguments {
 
 enum DashboardLauncher {
     static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
-                    replay: Recording? = nil, logTemplate: LogCommandTemplate? = nil) async throws {
+                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil)) async throws {
         guard display.pollInterval >= 0.1, display.pollInterval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
         let environment = ProcessInfo.processInfo.environment
@@ -91,7 +88,7 @@ enum DashboardLauncher {
         let app = DashboardApp(configuration: .init(
             seeds: seeds, options: liveOptions, interval: display.pollInterval, lagThresholds: lag, theme: theme,
             themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
-            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logTemplate: logTemplate
+            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logSelector: logSelector
         ))
         do {
             try await app.run()

@@ -42,21 +42,17 @@ struct LogsCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...100_000).contains(lines) else { throw fail("--lines must be between 1 and 100000") }
         let cluster = try connection.clusterContext()
-        let template: LogCommandTemplate?
-        do {
-            template = try cluster?.logCommand.map { text throws(LogCommandTemplateError) in try LogCommandTemplate(parsing: text) }
-        } catch {
-            throw fail("\(ConfigFileLocation.describe(cluster)): \(error)")
-        }
+        let selector = try LogSelection.selector(for: cluster)
         var arguments = connection
         let direct = NodeAddress(node)
         if arguments.seeds.isEmpty && (cluster?.seeds.isEmpty ?? true), let direct { arguments.seeds = [direct.description] }
         let (seeds, options) = try arguments.resolve()
-        let (address, id) = try await locate(direct: direct, seeds: seeds, options: options, needsNode: template == nil)
+        // A template needs the node's id and hostname only for {id}, {hostname} and {pod}.
+        let (address, id, hostname) = try await locate(direct: direct, seeds: seeds, options: options, needsNode: selector.template == nil)
 
         let client = NodeClient(address: address, options: options)
         defer { Task { await client.close() } }
-        let choice = await LogSourceSelector(template: template).choose(for: address, id: id, client: client)
+        let choice = await selector.choose(for: address, id: id, hostname: hostname, client: client)
         let parser = LogLineParser(timeZone: .current)
         let source = choice.makeSource(client: client, lines: lines, follow: follow, parser: parser)
         let printer = LogLinePrinter(colour: isatty(STDOUT_FILENO) == 1, timeZone: .current)
@@ -98,16 +94,19 @@ struct LogsCommand: AsyncParsableCommand {
     /// the {id} placeholder); an id prefix is looked up in one poll of the cluster.
     /// Without a log command the node itself must answer (CONFIG GET, or the fallback); with
     /// one, a dead node is exactly when its log matters, so it need not.
-    private func locate(direct: NodeAddress?, seeds: [NodeAddress], options: ConnectionOptions, needsNode: Bool) async throws(ExitCode) -> (NodeAddress, String) {
+    /// The node's address, id and announced hostname. A node given as host:port is asked itself
+    /// (its own CLUSTER NODES line); an id prefix is looked up in a snapshot of the cluster.
+    private func locate(direct: NodeAddress?, seeds: [NodeAddress], options: ConnectionOptions, needsNode: Bool) async throws(ExitCode) -> (NodeAddress, String, String?) {
         if let direct {
             let client = NodeClient(address: direct, options: options)
             defer { Task { await client.close() } }
             do {
-                let reply = try await client.send([["CLUSTER", "MYID"]]).first
-                return (direct, reply?.string ?? "")
+                let reply = try await client.send([["CLUSTER", "NODES"]]).first
+                let myself = (reply?.string).flatMap { try? ClusterNodesParser.parse($0) }?.first { $0.flags.contains(.myself) }
+                return (direct, myself?.id ?? "", myself?.hostname.flatMap { $0.isEmpty ? nil : $0 })
             } catch {
                 if needsNode { throw fail("cannot reach \(direct): \(sanitizedForDisplay(String(describing: error)))") }
-                return (direct, "")
+                return (direct, "", nil)
             }
         }
         let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds)
@@ -115,7 +114,7 @@ struct LogsCommand: AsyncParsableCommand {
         guard matches.count == 1, let match = matches.first else {
             throw fail(matches.isEmpty ? "no node is host:port or has an id starting with '\(node)'" : "'\(node)' matches \(matches.count) node ids; give more of the id")
         }
-        return (match.address, match.id)
+        return (match.address, match.id, match.hostname)
     }
 }
 

@@ -39,7 +39,7 @@ import ShardtopRedis
         #expect(json["slotsCovered"] as? Int == 16384)
         let nodes = try #require(json["nodes"] as? [[String: Any]])
         #expect(nodes.count == 6)
-        let fields = ["id", "address", "role", "primaryId", "health", "slots", "replicationOffset", "lagBytes",
+        let fields = ["id", "address", "hostname", "role", "primaryId", "health", "slots", "replicationOffset", "lagBytes",
                       "lagSeconds", "opsPerSec", "usedMemory", "keys", "server", "version"]
         for node in nodes {
             for field in fields { #expect(node.keys.contains(field), "node lacks \(field)") }

@@ -55,4 +55,46 @@ import ShardtopRedis
         #expect(result.output.contains("ECHO fallback-marker"))
         #expect(result.output.hasPrefix(" "))  // the reason comes first (it has no time)
     }
+
+    /// `kubectl logs -f {pod}`-style templates on real nodes: the pod name comes from the config's
+    /// `pods:` map, else from the hostname the node announces; a node with neither falls back and
+    /// says what is missing. (A tail of a file named after the pod stands in for kubectl.)
+    @Test(arguments: Engine.allCases)
+    func podTemplateUsesTheAnnouncedHostnameOrTheConfigMap(engine: Engine) async throws {
+        guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 0) else { return }
+        defer { lab.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shardtop-pods-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: "\(directory)/shardtop", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let nodes = lab.nodes.map(\.address).sorted()
+        for pod in ["redis-0", "mapped-1"] {
+            try "4242:M 22 Nov 2026 10:00:01.000 * line of \(pod)\n".write(toFile: "\(directory)/\(pod).log", atomically: true, encoding: .utf8)
+        }
+        let client = NodeClient(address: nodes[0], options: TestServers.fastOptions)
+        let set = try await client.send([["CONFIG", "SET", "cluster-announce-hostname", "redis-0.lab-headless.test.svc"]])
+        await client.close()
+        #expect(set == [.simpleString("OK")], "\(set)")
+        try """
+        clusters:
+          k8s:
+            seeds: ["\(lab.seed)"]
+            log-command: tail -n 1 \(directory)/{pod}.log
+            pods:
+              "\(nodes[1])": mapped-1
+        """.write(toFile: "\(directory)/shardtop/config.yaml", atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": directory]
+
+        let announced = try await CLI.run(["logs", nodes[0].description, "--context", "k8s", "--lines", "1"], environment: environment)
+        #expect(announced.status == 0, "\(announced.errorOutput)")
+        #expect(announced.output.contains("line of redis-0"), "\(announced.output)")
+        let mapped = try await CLI.run(["logs", nodes[1].description, "--context", "k8s", "--lines", "1"], environment: environment)
+        #expect(mapped.output.contains("line of mapped-1"), "\(mapped.output) \(mapped.errorOutput)")
+        let unknown = try await CLI.run(["logs", nodes[2].description, "--context", "k8s", "--lines", "5"], environment: environment)
+        #expect(unknown.status == 0, "\(unknown.errorOutput)")
+        #expect(unknown.output.contains("log not shown: log-command uses {pod}, but no pod name is known for \(nodes[2])"), "\(unknown.output)")
+
+        // The announced hostname is part of the snapshot too.
+        let snapshot = try await CLI.run(["snapshot", "--json", "\(lab.seed)"])
+        #expect(snapshot.output.contains("\"hostname\" : \"redis-0.lab-headless.test.svc\""), "\(snapshot.output.prefix(400))")
+    }
 }

@@ -19,6 +19,11 @@ import ShardtopConfig
           lab:
             seeds: 127.0.0.1:7000
             password-file: lab.password
+          k8s:
+            log-command: kubectl logs -f {pod} --tail=200
+            pods:
+              10.0.0.5:6379: redis-0
+              0123456789abcdef0123456789abcdef01234567: redis-1
         """
         let config = try ConfigFile.parse(text, path: path, environment: ["HOME": "/home/op"])
         let prod = try config.context(named: "prod")
@@ -29,11 +34,14 @@ import ShardtopConfig
         let lab = try config.context(named: "lab")
         #expect(lab.seeds == ["127.0.0.1:7000"])
         #expect(lab.passwordFile == "/home/op/.config/shardtop/lab.password")
+        let k8s = try config.context(named: "k8s")
+        #expect(k8s.pods == ["10.0.0.5:6379": "redis-0", "0123456789abcdef0123456789abcdef01234567": "redis-1"])
     }
 
     @Test func errorsNameFileAndLine() {
         let cases: [(String, String)] = [
-            ("clusters:\n  prod:\n    pasword-file: x\n", "\(path):3: unknown key 'pasword-file' in cluster 'prod' (known keys: seeds, user, password-file, log-command, theme, interval)"),
+            ("clusters:\n  prod:\n    pasword-file: x\n", "\(path):3: unknown key 'pasword-file' in cluster 'prod' (known keys: seeds, user, password-file, log-command, pods, theme, interval)"),
+            ("clusters:\n  prod:\n    pods: [redis-0]\n", "\(path):3: 'pods' maps a node (host:port or node id) to its pod name, e.g. pods: { 10.0.0.5:6379: redis-0 }"),
             ("clusters:\n  prod:\n    interval: fast\n", "\(path):3: 'interval' is seconds between polls, a number above 0 (got 'fast')"),
             ("cluster:\n  prod: {}\n", "\(path):1: unknown key 'cluster' (known keys: clusters)"),
             ("clusters:\n  prod:\n    seeds: [a:1\n", "\(path):4: not valid YAML: did not find expected ',' or ']'"),

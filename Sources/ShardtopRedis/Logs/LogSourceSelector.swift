@@ -12,20 +12,24 @@ public enum LogSourceChoice: Sendable, Equatable {
 
 public struct LogSourceSelector: Sendable {
     public var template: LogCommandTemplate?
+    /// The context's `pods:` map (address or node id to pod name), for {pod}.
+    public var pods: [String: String]
     public var isLocalHost: @Sendable (String) -> Bool
     public var isReadable: @Sendable (String) -> Bool
 
-    public init(template: LogCommandTemplate?,
+    public init(template: LogCommandTemplate?, pods: [String: String] = [:],
                 isLocalHost: @escaping @Sendable (String) -> Bool = LocalHost.contains,
                 isReadable: @escaping @Sendable (String) -> Bool = { FileManager.default.isReadableFile(atPath: $0) }) {
         self.template = template
+        self.pods = pods
         self.isLocalHost = isLocalHost
         self.isReadable = isReadable
     }
 
     /// Asks the node where it logs (CONFIG GET logfile / dir) unless a template makes that moot.
-    public func choose(for address: NodeAddress, id: String, client: NodeClient) async -> LogSourceChoice {
-        if let template { return .command(arguments: template.expand(host: address.host, port: address.port, id: id)) }
+    /// `hostname` is the one the node announces, if any.
+    public func choose(for address: NodeAddress, id: String, hostname: String? = nil, client: NodeClient) async -> LogSourceChoice {
+        if let template { return command(template, address: address, id: id, hostname: hostname) }
         guard isLocalHost(address.host) else { return decide(address: address, id: id, config: nil) }
         do {
             let replies = try await client.send([["CONFIG", "GET", "logfile"], ["CONFIG", "GET", "dir"]])
@@ -38,9 +42,9 @@ public struct LogSourceSelector: Sendable {
 
     /// The decision alone, from what CONFIG GET said (nil when not asked: the node is remote).
     /// Each value is the setting, or the server's error text.
-    public func decide(address: NodeAddress, id: String,
+    public func decide(address: NodeAddress, id: String, hostname: String? = nil,
                        config: Result<NodeLogSettings, ConfigGetError>?) -> LogSourceChoice {
-        if let template { return .command(arguments: template.expand(host: address.host, port: address.port, id: id)) }
+        if let template { return command(template, address: address, id: id, hostname: hostname) }
         guard isLocalHost(address.host), let config else {
             return .fallback(reason: "node is on another host; set log-command in the config")
         }
@@ -65,6 +69,17 @@ public struct LogSourceSelector: Sendable {
         }
         guard isReadable(path) else { return .fallback(reason: "log file \(path) is not readable by this user") }
         return .file(path: path)
+    }
+
+    /// The template filled in for this node; a node lacking a value it names (no pod name for
+    /// {pod}) gets the fallback, with the reason, rather than a command aimed at the wrong pod.
+    private func command(_ template: LogCommandTemplate, address: NodeAddress, id: String, hostname: String?) -> LogSourceChoice {
+        let pod = NodeLogValues.pod(address: address, id: id, hostname: hostname, map: pods)
+        do {
+            return .command(arguments: try template.expand(NodeLogValues(host: address.host, port: address.port, id: id, hostname: hostname, pod: pod)))
+        } catch {
+            return .fallback(reason: error.description)
+        }
     }
 
     /// CONFIG GET answers [name, value] (RESP2) or a one-entry map (RESP3); an error reply (ACL

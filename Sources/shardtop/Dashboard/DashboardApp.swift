@@ -26,8 +26,8 @@ final class DashboardApp: @unchecked Sendable {
         var recorder: RecordingWriter? = nil
         /// Show this recording instead of polling (`shardtop replay FILE`).
         var replay: Recording? = nil
-        /// The context's log-command template, when the config file sets one.
-        var logTemplate: LogCommandTemplate? = nil
+        /// How each node's log source is chosen (the context's log-command and pods, if any).
+        var logSelector = LogSourceSelector(template: nil)
     }
 
     private let configuration: Configuration
@@ -50,7 +50,7 @@ final class DashboardApp: @unchecked Sendable {
         self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
         self.terminal = TerminalSession(theme: configuration.theme)
         self.replay = configuration.replay.map(ReplayDriver.init(recording:))
-        self.logs = DashboardLogs(template: configuration.logTemplate, poller: poller)
+        self.logs = DashboardLogs(selector: configuration.logSelector, poller: poller)
         self.actions = DashboardActions(
             options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
             seedText: configuration.seeds.map(\.description).joined(separator: ",")

@@ -15,8 +15,8 @@ final class DashboardLogs: @unchecked Sendable {
     /// Lines read back when a source starts: enough context, bounded memory.
     static let tailLines = 200
 
-    init(template: LogCommandTemplate?, poller: ClusterPoller) {
-        selector = LogSourceSelector(template: template)
+    init(selector: LogSourceSelector, poller: ClusterPoller) {
+        self.selector = selector
         self.poller = poller
     }
 
@@ -26,21 +26,21 @@ final class DashboardLogs: @unchecked Sendable {
     func follow(_ snapshot: ClusterSnapshot) {
         for node in snapshot.nodes where !node.isUnknownSeed {
             let started = lock.withLock { tasks[node.id] != nil }
-            if !started { start(node.id, address: node.address, restarted: false) }
+            if !started { start(node.id, address: node.address, hostname: node.hostname, restarted: false) }
         }
     }
 
     func restart(_ nodeId: String) {
         guard let node = store?.snapshotOfState.snapshot?.node(id: nodeId) else { return }
         lock.withLock { tasks.removeValue(forKey: nodeId) }?.cancel()
-        start(nodeId, address: node.address, restarted: true)
+        start(nodeId, address: node.address, hostname: node.hostname, restarted: true)
     }
 
-    private func start(_ nodeId: String, address: NodeAddress, restarted: Bool) {
+    private func start(_ nodeId: String, address: NodeAddress, hostname: String?, restarted: Bool) {
         let task = Task { [weak self] in
             guard let self else { return }
             let client = await self.poller.client(for: address)
-            let choice = await self.selector.choose(for: address, id: nodeId, client: client)
+            let choice = await self.selector.choose(for: address, id: nodeId, hostname: hostname, client: client)
             let source = choice.makeSource(client: client, lines: Self.tailLines, follow: true, parser: LogLineParser())
             var first = restarted
             for await batch in source.batches() {

@@ -8,7 +8,7 @@ import ShardtopRedis
         let dir = try TempDirectory()
         try dir.append((1...10).map { "1:S 01 Jan 2024 00:00:00.000 * line \($0)\n" }.joined(), to: "a.log")
         let template = try LogCommandTemplate(parsing: "tail -n 5 -F {host}/a.log")
-        let source = CommandLogSource(arguments: template.expand(host: dir.path, port: 1, id: "x"))
+        let source = CommandLogSource(arguments: try template.expand(NodeLogValues(host: dir.path, port: 1, id: "x")))
         let writer = Task {
             try await Task.sleep(for: .milliseconds(500))
             try dir.append("1:S 01 Jan 2024 00:00:01.000 # line 11\n", to: "a.log")

@@ -6,8 +6,8 @@ import ShardtopRedis
     let local = NodeAddress(host: "127.0.0.1", port: 7000)
     let remote = NodeAddress(host: "10.9.8.7", port: 7000)
 
-    func selector(template: String? = nil, readable: Bool = true) throws -> LogSourceSelector {
-        LogSourceSelector(template: try template.map { try LogCommandTemplate(parsing: $0) },
+    func selector(template: String? = nil, pods: [String: String] = [:], readable: Bool = true) throws -> LogSourceSelector {
+        LogSourceSelector(template: try template.map { try LogCommandTemplate(parsing: $0) }, pods: pods,
                           isLocalHost: { $0.hasPrefix("127.") }, isReadable: { _ in readable })
     }
 
@@ -18,6 +18,15 @@ import ShardtopRedis
     @Test func templateWins() throws {
         let choice = try selector(template: "ssh {host} tail -F /var/log/redis-{port}.log").decide(address: local, id: "abc", config: settings("/x.log"))
         #expect(choice == .command(arguments: ["ssh", "127.0.0.1", "tail", "-F", "/var/log/redis-7000.log"]))
+    }
+
+    @Test func podTemplateUsesTheMapOrTheHostnameElseFallsBackWithTheReason() throws {
+        let kubectl = try selector(template: "kubectl logs -f {pod}", pods: ["10.9.8.7:7000": "cache-3"])
+        #expect(kubectl.decide(address: remote, id: "abc", config: nil) == .command(arguments: ["kubectl", "logs", "-f", "cache-3"]))
+        #expect(kubectl.decide(address: local, id: "abc", hostname: "redis-1.redis-headless.prod.svc", config: nil) ==
+                .command(arguments: ["kubectl", "logs", "-f", "redis-1"]))
+        #expect(kubectl.decide(address: local, id: "abc", config: settings("/x.log")) ==
+                .fallback(reason: "log-command uses {pod}, but no pod name is known for 127.0.0.1:7000: map it under 'pods:' in the config, or have the node announce its hostname (cluster-announce-hostname)"))
     }
 
     @Test func localFile() throws {
