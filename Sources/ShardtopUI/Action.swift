@@ -30,6 +30,7 @@ public enum Action: Sendable, Equatable {
     case failover
     case markSlots
     case migrateFromNode
+    case rebalance
     case toggleMigrationPause
     case cancelMigration
     case failoverRejected(replicaAddress: String, reason: String)

@@ -135,6 +135,8 @@ public enum Reducer {
             return ActionReducer.markSlots(&state)
         case .migrateFromNode:
             return ActionReducer.migrateFromNode(&state)
+        case .rebalance:
+            return ActionReducer.rebalance(&state)
         case .toggleMigrationPause:
             return ActionReducer.togglePause(&state)
         case .cancelMigration:

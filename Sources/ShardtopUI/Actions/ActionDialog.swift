@@ -31,6 +31,9 @@ public struct MigrationDialog: Sendable, Equatable {
         case slots([SlotRange])
         /// N slots from a primary chosen on the nodes screen; `count` is the digits typed.
         case node(id: String, count: String)
+        /// Every primary to an equal share of slots (`B` on the balance screen): the planner picks
+        /// sources, targets and slots, so there is no target to pick.
+        case rebalance(RebalancePlan)
     }
 
     public enum Stage: Sendable, Equatable {

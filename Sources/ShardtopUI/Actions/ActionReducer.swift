@@ -46,6 +46,33 @@ enum ActionReducer {
         return []
     }
 
+    /// Plans an even share of slots for every primary, as `shardtop rebalance` does by default,
+    /// and goes straight to the survey: the planner has chosen sources, targets and slots.
+    static func rebalance(_ state: inout AppState) -> [Effect] {
+        guard let snapshot = state.snapshot else { return [] }
+        let plan = RebalancePlanner.plan(snapshot, metric: .slots)
+        var dialog = MigrationDialog(source: .rebalance(plan), targets: [])
+        let problems = ActionPreconditions.blockingProblems(snapshot)
+        if !problems.isEmpty {
+            dialog.stage = .refused(["refusing to rebalance while the cluster has \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.prefix(6).map(\.message))
+            state.dialog = .migration(dialog)
+            return []
+        }
+        guard !plan.moves.isEmpty else {
+            state.status = "rebalance: balanced within 2%, nothing to move"
+            return []
+        }
+        let plans = plan.moves.compactMap { move -> MigrationPlan? in
+            guard let source = snapshot.node(id: move.fromId), let target = snapshot.node(id: move.toId) else { return nil }
+            return MigrationPlanner.plan(source: source, target: target, slots: move.slots)
+        }
+        state.operations.surveyCounter += 1
+        dialog.surveyId = state.operations.surveyCounter
+        dialog.stage = .surveying
+        state.dialog = .migration(dialog)
+        return [.surveyMigration(plans, id: dialog.surveyId)]
+    }
+
     private static func openMigration(_ state: inout AppState, source: MigrationDialog.Source) {
         guard let snapshot = state.snapshot else { return }
         var excluded: String?
@@ -198,6 +225,8 @@ enum ActionReducer {
                     return []
                 }
                 plans = [try MigrationPlanner.plan(snapshot, from: id, to: targetId, count: count)]
+            case .rebalance:
+                return []  // planned when the dialog opened; it never picks a target
             }
             state.operations.surveyCounter += 1
             dialog.surveyId = state.operations.surveyCounter

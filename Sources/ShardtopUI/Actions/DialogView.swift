@@ -80,9 +80,13 @@ struct DialogContent {
         let index = NodeIndex(state.snapshot)
         func name(_ id: String) -> String { index.node(id: id).map { "\($0.address)" } ?? Format.shortID(id) }
         var what: String
+        var verb = "Migrate"
         switch dialog.source {
         case .slots(let ranges): what = "slots \(SnapshotDiff.describe(ranges))"
         case .node(let id, let count): what = "\(count.isEmpty ? "?" : count) slots from \(name(id))"
+        case .rebalance(let plan):
+            what = "\(plan.slotsMoved) slots in \(plan.moves.count) move\(plan.moves.count == 1 ? "" : "s")"
+            verb = "Rebalance"
         }
         switch dialog.stage {
         case .pickTarget:
@@ -95,8 +99,11 @@ struct DialogContent {
             if case .node = dialog.source { lines.append(Line(text: "type digits to change the slot count", role: .dim)) }
             return DialogContent(title: "Migrate \(what)", lines: lines, hint: "j/k target   Enter plan   Esc cancel")
         case .surveying:
-            return DialogContent(title: "Migrate \(what)", lines: [Line(text: "counting keys and sampling the biggest ones...", role: .dim)], hint: "Esc cancel")
+            return DialogContent(title: "\(verb) \(what)", lines: [Line(text: "counting keys and sampling the biggest ones...", role: .dim)], hint: "Esc cancel")
         case .preview(let plans):
+            if case .rebalance(let rebalance) = dialog.source {
+                return rebalanceContent(rebalance, plans: plans, title: "\(verb) \(what)?", name: name)
+            }
             var lines: [Line] = []
             for plan in plans {
                 lines.append(Line(text: "\(plan.slots.count) slots \(SnapshotDiff.describe(plan.ranges)): \(plan.sourceAddress) -> \(plan.targetAddress)", role: .header))
@@ -110,7 +117,7 @@ struct DialogContent {
             lines.append(Line(text: "A slot is finalised only after the source holds no key in it; P pauses, X cancels.", role: .dim))
             return DialogContent(title: "Migrate \(what)?", lines: lines, hint: "Enter/y start   Esc cancel", danger: true)
         case .refused(let reasons):
-            return DialogContent(title: "Cannot migrate \(what)", lines: reasons.map { Line(text: $0, role: .error) }, hint: "Enter/Esc close")
+            return DialogContent(title: "Cannot \(verb.lowercased()) \(what)", lines: reasons.map { Line(text: $0, role: .error) }, hint: "Enter/Esc close")
         }
     }
 }

@@ -152,6 +152,45 @@ import Testing
         #expect(reasons.joined().contains("open"))
     }
 
+    /// Three primaries, one of them empty: `B` on the balance screen has something to do.
+    static func unbalanced() -> AppState {
+        var members = ScreenFixtures.cluster(primaries: 3, replicas: 1)
+        members[0].slots = [SlotRange(0, 10_999)]
+        members[1].slots = [SlotRange(11_000, 16_383)]
+        members[2].slots = []
+        return ScreenFixtures.state(ScreenFixtures.reports(members), width: 100, height: 30, screen: .balance)
+    }
+
+    @Test func rebalancePlansSurveysPreviewsAndStartsThroughTheMigrationEngine() throws {
+        var state = Self.unbalanced()
+        let biggest = try #require(state.snapshot?.primaries.max { $0.slotCount < $1.slotCount })
+        let effects = press(.character("B"), on: &state)
+        guard case .surveyMigration(let plans, let id) = effects.first else { Issue.record("no survey: \(effects)"); return }
+        #expect(plans.allSatisfy { $0.sourceId == biggest.id }, "every move comes from the primary with 11000 slots")
+        #expect(plans.reduce(0) { $0 + $1.slots.count } == 11_000 - 5461, "down to its share, and no further")
+        guard case .migration(let dialog) = state.dialog, dialog.stage == .surveying, case .rebalance = dialog.source else { Issue.record("no dialog"); return }
+
+        _ = Reducer.reduce(&state, .migrationSurveyed(plans, id: id))
+        guard case .migration(let preview) = state.dialog, case .preview = preview.stage else { Issue.record("no preview"); return }
+        #expect(press(.character("y"), on: &state) == [.startMigration(plans)])
+        #expect(state.operations.migration != nil)
+        // While it runs, B is refused like every other action key.
+        #expect(press(.character("B"), on: &state).isEmpty)
+        #expect(state.status?.contains("a migration is running") == true)
+    }
+
+    @Test func rebalanceOnABalancedClusterSaysSoAndOnABrokenOneRefuses() {
+        var balanced = ScreenFixtures.healthy(width: 100, height: 30, screen: .balance)
+        #expect(press(.character("B"), on: &balanced).isEmpty)
+        #expect(balanced.dialog == nil)
+        #expect(balanced.status?.contains("nothing to move") == true)
+
+        var broken = ScreenFixtures.openSlots(width: 100, height: 30, screen: .balance)
+        #expect(press(.character("B"), on: &broken).isEmpty)
+        guard case .migration(let dialog) = broken.dialog, case .refused(let reasons) = dialog.stage else { Issue.record("not refused"); return }
+        #expect(reasons.first?.hasPrefix("refusing to rebalance") == true)
+    }
+
     @Test func escapeClosesAnyDialogWithoutSending() {
         var (state, _) = replicaSelected()
         press(.character("F"), on: &state)

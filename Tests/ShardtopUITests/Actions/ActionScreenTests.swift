@@ -24,6 +24,15 @@ import Testing
         assertScreen(DashboardRenderer.render(state), named: "action-failover-force-100x30")
     }
 
+    @Test func rebalancePreview() throws {
+        var state = ActionReducerTests.unbalanced()
+        let effects = Reducer.handle(key: .character("B"), state: &state)
+        guard case .surveyMigration(var plans, let id) = effects.first else { Issue.record("no survey"); return }
+        for index in plans.indices { plans[index].keyCount = plans[index].slots.count * 12 }
+        _ = Reducer.reduce(&state, .migrationSurveyed(plans, id: id))
+        assertScreen(DashboardRenderer.render(state), named: "action-rebalance-preview-100x30")
+    }
+
     @Test func migrationPreviewAndProgress() throws {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .slots)
         let snapshot = try #require(state.snapshot)
