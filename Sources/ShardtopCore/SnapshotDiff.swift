@@ -123,21 +123,46 @@ public enum SnapshotDiff {
         let before = Set(old.openSlots)
         let after = Set(new.openSlots)
         var events: [ClusterEvent] = []
-        for slot in after.subtracting(before).sorted(by: { $0.slot < $1.slot }) {
-            let node = label(newByID[slot.node], fallback: slot.node)
-            let peer = label(newByID[slot.peer], fallback: slot.peer)
-            let text = slot.state == .migrating ? "slot \(slot.slot) migrating from \(node) to \(peer)"
-                                                : "slot \(slot.slot) importing into \(node) from \(peer)"
-            events.append(ClusterEvent(time: new.time, kind: .migrationOpened, severity: .warning, node: slot.node, message: text))
+        // One event per node, peer and direction, with the slots as ranges: a migration of 3000
+        // slots would otherwise put thousands of lines on the timeline.
+        for group in grouped(after.subtracting(before)) {
+            let node = label(newByID[group.node], fallback: group.node)
+            let peer = label(newByID[group.peer], fallback: group.peer)
+            let slots = slotsText(group.slots)
+            let text = group.state == .migrating ? "\(slots) migrating from \(node) to \(peer)"
+                                                 : "\(slots) importing into \(node) from \(peer)"
+            events.append(ClusterEvent(time: new.time, kind: .migrationOpened, severity: .warning, node: group.node, message: text))
         }
-        for slot in before.subtracting(after).sorted(by: { $0.slot < $1.slot }) {
-            let node = label(oldByID[slot.node], fallback: slot.node)
+        for group in grouped(before.subtracting(after)) {
+            let node = label(oldByID[group.node], fallback: group.node)
             events.append(ClusterEvent(
-                time: new.time, kind: .migrationClosed, severity: .info, node: slot.node,
-                message: "slot \(slot.slot) no longer \(slot.state.rawValue) on \(node)"
+                time: new.time, kind: .migrationClosed, severity: .info, node: group.node,
+                message: "\(slotsText(group.slots)) no longer \(group.state.rawValue) on \(node)"
             ))
         }
         return events
+    }
+
+    private struct OpenSlotGroup {
+        var node: String
+        var peer: String
+        var state: OpenSlotMark.Direction
+        var slots: [Int]
+    }
+
+    /// Open slots grouped by node, peer and direction, in order of their first slot.
+    private static func grouped(_ slots: Set<OpenSlot>) -> [OpenSlotGroup] {
+        var groups: [String: OpenSlotGroup] = [:]
+        for slot in slots.sorted(by: { $0.slot < $1.slot }) {
+            let key = "\(slot.node) \(slot.peer) \(slot.state.rawValue)"
+            groups[key, default: OpenSlotGroup(node: slot.node, peer: slot.peer, state: slot.state, slots: [])].slots.append(slot.slot)
+        }
+        return groups.values.sorted { ($0.slots[0], $0.node) < ($1.slots[0], $1.node) }
+    }
+
+    /// "slot 5", or "slots 0-15" / "slots 0-15,20" for several.
+    private static func slotsText(_ slots: [Int]) -> String {
+        slots.count == 1 ? "slot \(slots[0])" : "slots \(describe(SlotRange.ranges(fromSortedSlots: slots)))"
     }
 
     // MARK: - Wording

@@ -57,6 +57,21 @@ import ShardtopCore
         #expect(SnapshotDiff.events(from: b, to: a).map(\.kind) == [.migrationClosed])
     }
 
+    @Test func manyOpenSlotsMakeOneEventPerNodeAndDirection() {
+        let a = snapshot(cluster.reports())
+        let marks = (0..<16).map { OpenSlotMark(slot: $0, direction: .migrating, peerID: "b".padded) }
+            + [OpenSlotMark(slot: 20, direction: .migrating, peerID: "b".padded)]
+        let imports = (0..<16).map { OpenSlotMark(slot: $0, direction: .importing, peerID: "a".padded) }
+        let b = snapshot(cluster.reports(openSlots: ["a".padded: marks, "b".padded: imports]), previous: a)
+        let opened = SnapshotDiff.events(from: a, to: b)
+        #expect(opened.map(\.kind) == [.migrationOpened, .migrationOpened])
+        #expect(opened.contains { $0.node == "a".padded && $0.message.hasPrefix("slots 0-15,20 migrating from ") })
+        #expect(opened.contains { $0.node == "b".padded && $0.message.hasPrefix("slots 0-15 importing into ") })
+        let closed = SnapshotDiff.events(from: b, to: a)
+        #expect(closed.map(\.kind) == [.migrationClosed, .migrationClosed])
+        #expect(closed.contains { $0.message.hasPrefix("slots 0-15,20 no longer migrating on ") })
+    }
+
     @Test func lagCrossingTheThresholdBothWays() {
         let a = snapshot(cluster.reports())
         var lagging = cluster
