@@ -74,7 +74,7 @@ struct AtomicMigrator {
                 cancelSent = true
             }
             // A poll that fails is retried: the job runs on the server whatever our connection does.
-            let listed: [Job]
+            let listed: [SlotMigrationJob]
             do {
                 listed = try await jobs(on: source)
                 failedPolls = 0
@@ -103,31 +103,10 @@ struct AtomicMigrator {
         throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s; it may still be running on the server (CLUSTER GETSLOTMIGRATIONS on \(source.address))")
     }
 
-    struct Job {
-        var name: String
-        var operation: String
-        var slotRanges: String
-        var state: String
-        var message: String
-    }
-
-    /// CLUSTER GETSLOTMIGRATIONS: an array of flat field/value lists (RESP2) or maps (RESP3).
-    private func jobs(on source: RedisConnection) async throws -> [Job] {
+    /// The jobs CLUSTER GETSLOTMIGRATIONS lists on the source.
+    private func jobs(on source: RedisConnection) async throws -> [SlotMigrationJob] {
         let reply = try await source.run("CLUSTER GETSLOTMIGRATIONS", [["CLUSTER", "GETSLOTMIGRATIONS"]])[0]
         if let error = reply.errorMessage { throw ActionError.refused(step: "CLUSTER GETSLOTMIGRATIONS", node: source.address, reply: error) }
-        return (reply.array ?? []).map { entry in
-            var fields: [String: String] = [:]
-            switch entry {
-            case .map(let pairs):
-                for pair in pairs { fields[pair.key.string ?? ""] = pair.value.string ?? pair.value.int.map(String.init) ?? "" }
-            default:
-                let flat = entry.array ?? []
-                for index in stride(from: 0, to: flat.count - 1, by: 2) {
-                    fields[flat[index].string ?? ""] = flat[index + 1].string ?? flat[index + 1].int.map(String.init) ?? ""
-                }
-            }
-            return Job(name: fields["name"] ?? "", operation: fields["operation"] ?? "", slotRanges: fields["slot_ranges"] ?? "",
-                       state: fields["state"] ?? "", message: fields["message"] ?? "")
-        }
+        return SlotMigrationJob.parse(reply)
     }
 }

@@ -226,14 +226,6 @@ struct BenchMigrateCluster {
 /// one CLUSTER MIGRATESLOTS for the whole range, then CLUSTER GETSLOTMIGRATIONS every millisecond
 /// until the new export job reports success. The connection is opened before the clock starts.
 enum BenchRawMigrateSlots {
-    struct Job {
-        var name: String
-        var operation: String
-        var slotRanges: String
-        var state: String
-        var message: String
-    }
-
     struct Outcome {
         var elapsed: Duration
         var polls: Int
@@ -267,23 +259,9 @@ enum BenchRawMigrateSlots {
         throw BenchFailure("raw MIGRATESLOTS job did not finish within 600 s")
     }
 
-    /// CLUSTER GETSLOTMIGRATIONS: an array of flat field/value lists (RESP2) or maps (RESP3).
-    static func jobs(on source: RedisConnection) async throws -> [Job] {
+    static func jobs(on source: RedisConnection) async throws -> [SlotMigrationJob] {
         let reply = try await source.send([["CLUSTER", "GETSLOTMIGRATIONS"]])[0]
         if let error = reply.errorMessage { throw BenchFailure("CLUSTER GETSLOTMIGRATIONS on \(source.address): \(error)") }
-        return (reply.array ?? []).map { entry in
-            var fields: [String: String] = [:]
-            switch entry {
-            case .map(let pairs):
-                for pair in pairs { fields[pair.key.string ?? ""] = pair.value.string ?? pair.value.int.map(String.init) ?? "" }
-            default:
-                let flat = entry.array ?? []
-                for index in stride(from: 0, to: flat.count - 1, by: 2) {
-                    fields[flat[index].string ?? ""] = flat[index + 1].string ?? flat[index + 1].int.map(String.init) ?? ""
-                }
-            }
-            return Job(name: fields["name"] ?? "", operation: fields["operation"] ?? "", slotRanges: fields["slot_ranges"] ?? "",
-                       state: fields["state"] ?? "", message: fields["message"] ?? "")
-        }
+        return SlotMigrationJob.parse(reply)
     }
 }
