@@ -169,10 +169,20 @@ struct Tmux {
         run(["-L", name, "kill-server"], readOutput: false)
     }
 
+    /// The first screen that meets `condition` and is whole: a capture can land while the
+    /// dashboard is still writing a frame (header drawn, body not yet), so a match counts only
+    /// when a second capture 30 ms later is the same. Returns the last capture on timeout.
     func waitFor(timeout: Double, poll: Duration = .milliseconds(100), _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = capture()
-        while !condition(screen) && Date() < deadline {
+        while Date() < deadline {
+            if condition(screen) {
+                try await Task.sleep(for: .milliseconds(30))
+                let again = capture()
+                if again == screen { return screen }
+                screen = again
+                continue
+            }
             try await Task.sleep(for: poll)
             screen = capture()
         }

@@ -73,7 +73,7 @@ import ShardtopRedis
         let firstRow = try #require(lines.firstIndex { $0.contains("TIME") }) + 1
         for _ in 0..<(eventRow - firstRow) { session.send("j") }
         session.send("Enter")
-        let around = try await session.waitFor(timeout: 3) { $0.contains("around") }
+        let around = try await session.waitFor(timeout: 3) { $0.contains("around") && $0.contains("Failover election won") }
         #expect(around.contains("Failover election won"))
     }
 
