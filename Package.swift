@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers point one way: shardtop (executable) -> ShardtopTerminal -> ShardtopUI -> ShardtopCore,
-// and shardtop -> ShardtopRedis -> ShardtopCore. ShardtopCore holds plain values only (no I/O),
+// and shardtop -> ShardtopRedis -> ShardtopCore (ShardtopRedis also uses ShardtopCertificates, the
+// lab's throwaway CA). ShardtopCore holds plain values only (no I/O),
 // so a second engine could sit beside ShardtopRedis; ShardtopUI is pure (state in, cell grid out),
 // and ShardtopTerminal is the only code that touches ncurses.
 let package = Package(
@@ -17,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // gzip for recordings (`--record FILE.gz`), streamed so a killed session leaves a readable file.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // TLS on every connection to a node (rediss://, --tls), and the lab's throwaway CA.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
     ],
     targets: [
         .target(name: "ShardtopCore"),
@@ -34,6 +40,15 @@ let package = Package(
             dependencies: ["ShardtopCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "ShardtopConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // A throwaway certificate authority for `lab --tls` and the TLS tests: certificates made
+        // in-process (swift-certificates), so a test can also make an expired or foreign one.
+        .target(
+            name: "ShardtopCertificates",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(
             name: "ShardtopRedis",
             dependencies: [
@@ -41,6 +56,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                "ShardtopCertificates",
             ]
         ),
         .executableTarget(

@@ -13,6 +13,8 @@ public struct ClusterContext: Sendable, Equatable {
     public var theme: String?
     /// Poll interval in seconds.
     public var interval: Double?
+    /// TLS for this cluster (`tls:` in the file); nil means plaintext unless a seed is rediss://.
+    public var tls: ContextTLS?
     /// Where the context starts in the file, for errors found later (a bad log-command).
     public var line: Int?
 
@@ -28,4 +30,26 @@ public struct ClusterContext: Sendable, Equatable {
         self.interval = interval
         self.line = line
     }
+}
+
+/// A context's `tls:` mapping: the same fields as the TLS flags. Paths are resolved like `password-file`.
+public struct ContextTLS: Sendable, Equatable {
+    public var caFile: String?
+    public var caDirectory: String?
+    public var certificateFile: String?
+    public var keyFile: String?
+    public var serverName: String?
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, caDirectory: String? = nil, certificateFile: String? = nil, keyFile: String? = nil,
+                serverName: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.caDirectory = caDirectory
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.serverName = serverName
+        self.insecure = insecure
+    }
+
+    public static let keys = ["cacert", "cacert-dir", "cert", "key", "server-name", "insecure"]
 }

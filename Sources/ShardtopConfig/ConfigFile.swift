@@ -17,7 +17,7 @@ import Yams
 /// `pasword-file` silently ignored would send the operator hunting in the wrong place.
 public struct ConfigFile: Sendable, Equatable {
     public static let topLevelKeys = ["clusters"]
-    public static let clusterKeys = ["seeds", "user", "password-file", "log-command", "pods", "theme", "interval"]
+    public static let clusterKeys = ["seeds", "user", "password-file", "tls", "log-command", "pods", "theme", "interval"]
 
     public var path: String
     public var clusters: [ClusterContext]

@@ -55,6 +55,7 @@ struct ConfigReader {
                 for (nodeKey, pod) in entries {
                     context.pods[try scalar(nodeKey, what: "a node (host:port or node id)")] = try scalar(pod, what: "a pod name")
                 }
+            case "tls": context.tls = try tls(value, cluster: name)
             case "theme": context.theme = try scalar(value, what: "'theme'")
             case "interval":
                 let text = try scalar(value, what: "'interval'")
@@ -67,6 +68,38 @@ struct ConfigReader {
             }
         }
         return context
+    }
+
+    /// `tls: true` (system CAs), or a mapping of the TLS fields.
+    private func tls(_ value: Node, cluster name: String) throws(ConfigError) -> ContextTLS? {
+        if case .scalar(let flag) = value {
+            switch flag.string.lowercased() {
+            case "true", "yes", "on": return ContextTLS()
+            case "false", "no", "off": return nil
+            default: throw fail(value, "'tls' is true, false, or a mapping of \(ContextTLS.keys.joined(separator: ", "))")
+            }
+        }
+        guard case let .mapping(fields) = value else {
+            throw fail(value, "'tls' is true, false, or a mapping of \(ContextTLS.keys.joined(separator: ", "))")
+        }
+        var tls = ContextTLS()
+        for (keyNode, field) in fields {
+            let key = try scalar(keyNode, what: "a key")
+            switch key {
+            case "cacert": tls.caFile = resolve(try scalar(field, what: "'cacert'"))
+            case "cacert-dir": tls.caDirectory = resolve(try scalar(field, what: "'cacert-dir'"))
+            case "cert": tls.certificateFile = resolve(try scalar(field, what: "'cert'"))
+            case "key": tls.keyFile = resolve(try scalar(field, what: "'key'"))
+            case "server-name": tls.serverName = try scalar(field, what: "'server-name'")
+            case "insecure":
+                let text = try scalar(field, what: "'insecure'").lowercased()
+                guard ["true", "false", "yes", "no"].contains(text) else { throw fail(field, "'insecure' is true or false") }
+                tls.insecure = text == "true" || text == "yes"
+            default:
+                throw fail(keyNode, "unknown key '\(key)' in the tls of cluster '\(name)' (known keys: \(ContextTLS.keys.joined(separator: ", ")))")
+            }
+        }
+        return tls
     }
 
     private func scalar(_ node: Node, what: String) throws(ConfigError) -> String {

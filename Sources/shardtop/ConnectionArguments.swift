@@ -7,8 +7,29 @@ import ShardtopRedis
 
 /// Options shared by every command that talks to a cluster.
 struct ConnectionArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("One or more nodes to start discovery from.", valueName: "host:port | redis://[user@]host:port"))
+    @Argument(help: ArgumentHelp("One or more nodes to start discovery from.", valueName: "host:port | redis[s]://[user@]host:port"))
     var seeds: [String] = []
+
+    @Flag(help: "Speak TLS to every node (implied by a rediss:// seed or any TLS option below). Never falls back to plaintext.")
+    var tls = false
+
+    @Option(help: ArgumentHelp("Trust the CA certificates in this PEM file (default: the system's).", valueName: "file"))
+    var cacert: String?
+
+    @Option(help: ArgumentHelp("Trust the CA certificates in this directory of PEM files.", valueName: "dir"))
+    var cacertDir: String?
+
+    @Option(help: ArgumentHelp("Client certificate (PEM) for nodes that require one (mTLS); needs --key.", valueName: "file"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Private key (PEM) of the client certificate.", valueName: "file"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Name sent as SNI and checked against each node's certificate (default: the address connected to).", valueName: "name"))
+    var tlsServerName: String?
+
+    @Flag(help: "Do not verify node certificates at all (a warning stays on screen).")
+    var insecure = false
 
     @Option(help: "ACL user name (default: the default user, or the user in a redis:// seed).")
     var user: String?
@@ -53,6 +74,7 @@ struct ConnectionArguments: ParsableArguments {
         let seeds = self.seeds.isEmpty ? cluster?.seeds ?? [] : self.seeds
         let user = self.user ?? cluster?.user
         let passwordFile = self.passwordFile ?? cluster?.passwordFile
+        if let passwordFile { warnIfExposed(passwordFile, what: "password file") }
         guard !seeds.isEmpty else { throw fail("no seed given: pass host:port of any cluster node (try `shardtop lab` for a local one)") }
         var parsed: [Seed] = []
         for text in seeds {
@@ -78,10 +100,45 @@ struct ConnectionArguments: ParsableArguments {
             requestTimeout: .milliseconds(Int64(timeout)),
             user: user ?? parsed.compactMap(\.user).first,
             password: password,
-            protocolVersion: resp3 ? 3 : 2
+            protocolVersion: resp3 ? 3 : 2,
+            tls: try tlsClient(seeds: parsed, context: cluster)
         )
         var unique: [NodeAddress] = []
         for seed in parsed where !unique.contains(seed.address) { unique.append(seed.address) }
         return (unique, options)
     }
+
+    /// TLS from the flags, the seeds' scheme and the context, field by field (flags win).
+    /// TLS or not is one decision for the whole cluster: mixing rediss:// and redis:// seeds is refused
+    /// rather than guessed, since a wrong guess would send a password in the clear.
+    func tlsSettings(seeds: [Seed], context: ClusterContext?) throws(ExitCode) -> TLSSettings? {
+        let context = context?.tls
+        let settings = TLSSettings(
+            caFile: cacert ?? context?.caFile, caDirectory: cacertDir ?? context?.caDirectory,
+            certificateFile: cert ?? context?.certificateFile, keyFile: key ?? context?.keyFile,
+            serverName: tlsServerName ?? context?.serverName, insecure: insecure || context?.insecure == true
+        )
+        let schemes = Set(seeds.map(\.tls))
+        if schemes.count > 1 { throw fail("some seeds are rediss:// and some redis://: a cluster is either TLS or not; give one kind") }
+        let optionGiven = settings != TLSSettings()
+        let wanted = tls || schemes.contains(true) || optionGiven || context != nil
+        return wanted ? settings : nil
+    }
+
+    private func tlsClient(seeds: [Seed], context: ClusterContext?) throws(ExitCode) -> TLSClient? {
+        guard let settings = try tlsSettings(seeds: seeds, context: context) else { return nil }
+        if let keyFile = settings.keyFile { warnIfExposed(keyFile, what: "key file") }
+        if settings.insecure {
+            printError("warning: --insecure: node certificates are not verified; anyone on the path can read and change this session")
+        }
+        do { return try TLSClient(settings) } catch { throw fail(error.description) }
+    }
+}
+
+/// Like ssh: a secret readable by group or others is worth a warning (not a refusal: the operator
+/// may know better, e.g. a group-owned secret mount).
+func warnIfExposed(_ path: String, what: String) {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return }
+    printError("warning: \(what) \(path) is readable by \(mode & 0o070 != 0 ? "group" : "others") (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
 }

@@ -18,6 +18,7 @@ struct LabCommand: AsyncParsableCommand {
         Examples:
           shardtop lab
           shardtop lab --primaries 5 --replicas 2 --load 2000
+          shardtop lab --tls                        a TLS-only cluster with its own throwaway CA
           shardtop lab --server ~/.local/bin/valkey-server --keep
           shardtop lab --no-dashboard               print the seed instead (for scripts)
         """
@@ -38,6 +39,9 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run a workload of this many operations per second over all slots, with hot keys.", valueName: "ops"))
     var load: Int?
 
+    @Flag(help: "TLS only: the lab makes its own CA and certificates, nodes listen on TLS ports alone (port 0, tls-cluster, tls-replication) and require a client certificate.")
+    var tls = false
+
     @Flag(help: "Keep the lab directory (node logs, nodes.conf) after exit.")
     var keep = false
 
@@ -53,7 +57,7 @@ struct LabCommand: AsyncParsableCommand {
 
         let options = LabCluster.Options(
             serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
-            nodeTimeoutMillis: nodeTimeout, keepDirectory: keep
+            nodeTimeoutMillis: nodeTimeout, keepDirectory: keep, tls: tls
         )
         // Signals are caught before any server starts, so Ctrl-C during formation still cleans up.
         let interrupt = Interrupt()
@@ -62,7 +66,7 @@ struct LabCommand: AsyncParsableCommand {
 
         var workload: Task<Void, Never>?
         if let load {
-            let generator = LabWorkload(seeds: lab.addresses, opsPerSecond: load)
+            let generator = LabWorkload(seeds: lab.addresses, opsPerSecond: load, options: lab.connectionOptions)
             workload = Task { await generator.run() }
         }
         if !noDashboard && TerminalCheck.problem() == nil {
@@ -73,12 +77,18 @@ struct LabCommand: AsyncParsableCommand {
                 lab.stop()
             }
             try await DashboardLauncher.run(
-                seeds: [lab.seed], options: ConnectionOptions(), lag: .default, display: display, lab: lab
+                seeds: [lab.seed], options: lab.connectionOptions, lag: .default, display: display, lab: lab
             )
             return
         }
-        say("lab cluster ready: \(lab.nodes.count) nodes, seed \(lab.seed)")
-        say("  shardtop snapshot \(lab.seed)")
+        say("lab cluster ready: \(lab.nodes.count) nodes, seed \(lab.seed)\(lab.tls == nil ? "" : " (TLS only)")")
+        if let tls = lab.tls {
+            let flags = tls.settings.commandLineFlags.joined(separator: " ")
+            say("  shardtop snapshot rediss://\(lab.seed) \(flags)")
+            say("  redis-cli -c -h \(lab.seed.host) -p \(lab.seed.port) --tls --cacert \(tls.caFile) --cert \(tls.client.certificate) --key \(tls.client.key)")
+        } else {
+            say("  shardtop snapshot \(lab.seed)")
+        }
         say("  logs: \(lab.directory)/node-<port>/server.log")
         say("press Ctrl-C to stop the cluster\(keep ? " (its directory is kept)" : " and remove its directory")")
         await interrupt.waitForSignal()

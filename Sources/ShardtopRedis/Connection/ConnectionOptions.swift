@@ -13,6 +13,8 @@ public struct ConnectionOptions: Sendable {
     public var protocolVersion: Int
     public var limits: RESPLimits
     public var clientName: String
+    /// nil: plaintext. Set: every connection speaks TLS, and never falls back to plaintext.
+    public var tls: TLSClient?
 
     public init(
         connectTimeout: TimeAmount = .milliseconds(1000),
@@ -21,7 +23,8 @@ public struct ConnectionOptions: Sendable {
         password: String? = nil,
         protocolVersion: Int = 2,
         limits: RESPLimits = .default,
-        clientName: String = "shardtop"
+        clientName: String = "shardtop",
+        tls: TLSClient? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
@@ -30,5 +33,6 @@ public struct ConnectionOptions: Sendable {
         self.protocolVersion = protocolVersion
         self.limits = limits
         self.clientName = clientName
+        self.tls = tls
     }
 }

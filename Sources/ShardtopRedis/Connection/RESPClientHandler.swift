@@ -1,4 +1,9 @@
+import NIOConcurrencyHelpers
 import NIOCore
+import ShardtopCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A batch of commands written together, answered by the same number of replies in order.
 struct PipelinedRequest: Sendable {
@@ -23,6 +28,19 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     private var queue: [Waiting] = []
     private var queueHead = 0
+    private let address: NodeAddress
+    /// The connection's TLS settings, nil for plaintext: they decide what a TLS error means.
+    private let tls: TLSSettings?
+    /// Why the connection ended, for a request written after the fact (a TLS 1.3 server refuses a
+    /// missing client certificate right after the handshake, possibly before our first write).
+    private let endReason: NIOLockedValueBox<RedisClientError?>
+    private var answeredAnything = false
+
+    init(address: NodeAddress, tls: TLSSettings?, endReason: NIOLockedValueBox<RedisClientError?>) {
+        self.address = address
+        self.tls = tls
+        self.endReason = endReason
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
@@ -37,6 +55,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let value = unwrapInboundIn(data)
+        answeredAnything = true
         // RESP3 pushes (invalidation, pub/sub) are not replies to anything we sent.
         if case .push = value { return }
         guard queueHead < queue.count else {
@@ -58,7 +77,16 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let mapped: RedisClientError
-        if let protocolError = error as? RESPProtocolError {
+        if let tls, let failure = TLSFailure.classify(error) {
+            // After the handshake: e.g. TLS 1.3 servers refuse a missing client certificate only now.
+            mapped = .tls(address: address, reason: failure.reason(settings: tls, host: address.host))
+        } else if tls == nil, let protocolError = error as? RESPProtocolError, case .unknownTypeByte(let byte) = protocolError, byte == 0x15 || byte == 0x16 {
+            // 0x15 starts a TLS alert record, 0x16 a handshake record: a TLS port answering plaintext.
+            mapped = .tls(address: address, reason: "the node speaks TLS, but this connection is plaintext (use --tls or rediss://)")
+        } else if tls == nil, !answeredAnything, let io = error as? IOError, io.errnoCode == ECONNRESET {
+            // A TLS server drops a connection whose first bytes are not a TLS hello.
+            mapped = .tls(address: address, reason: "the node reset the connection before answering: does it require TLS? (use --tls or rediss://)")
+        } else if let protocolError = error as? RESPProtocolError {
             mapped = .protocolViolation(String(describing: protocolError))
         } else if let clientError = error as? RedisClientError {
             mapped = clientError
@@ -74,6 +102,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     }
 
     private func failAll(_ error: RedisClientError, context: ChannelHandlerContext) {
+        endReason.withLockedValue { if $0 == nil { $0 = error } }
         failPending(error)
         context.close(promise: nil)
     }

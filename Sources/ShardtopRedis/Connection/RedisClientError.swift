@@ -10,6 +10,8 @@ public enum RedisClientError: Error, Hashable, CustomStringConvertible {
     case authenticationFailed(String)
     case backingOff(lastError: String, retryInMillis: Int)
     case unexpectedReply(String)
+    /// TLS could not be agreed with the node, or one side spoke TLS and the other did not.
+    case tls(address: NodeAddress, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum RedisClientError: Error, Hashable, CustomStringConvertible {
         case .authenticationFailed(let detail): "authentication failed: \(detail)"
         case .backingOff(let lastError, let millis): "\(lastError) (retrying in \(millis) ms)"
         case .unexpectedReply(let detail): "unexpected reply: \(detail)"
+        case .tls(_, let reason): "TLS: \(reason)"
         }
     }
 }

@@ -17,8 +17,11 @@ public final class RedisConnection: Sendable {
     /// Commands to send ahead of the first request (CLIENT SETNAME), so naming the connection
     /// costs no round trip of its own. Their replies are checked and dropped.
     private let preamble: NIOLockedValueBox<[[String]]>
+    /// Set by the handler when the connection fails; a later request reports it instead of "closed".
+    private let endReason: NIOLockedValueBox<RedisClientError?>
 
-    private init(address: NodeAddress, channel: any Channel, options: ConnectionOptions) {
+    private init(address: NodeAddress, channel: any Channel, options: ConnectionOptions, endReason: NIOLockedValueBox<RedisClientError?>) {
+        self.endReason = endReason
         self.address = address
         self.channel = channel
         self.requestTimeout = options.requestTimeout
@@ -35,14 +38,24 @@ public final class RedisConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RedisConnection {
         let limits = options.limits
+        let tls = options.tls
+        let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+        let endReason = NIOLockedValueBox<RedisClientError?>(nil)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(options.connectTimeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // First in the pipeline: a TLS seed never sees a plaintext byte from us.
+                        try channel.pipeline.syncOperations.addHandler(try tls.handler(forHost: address.host))
+                        let watcher = TLSHandshakeWatcher(promise: channel.eventLoop.makePromise())
+                        handshake.withLockedValue { $0 = watcher.done.futureResult }
+                        try channel.pipeline.syncOperations.addHandler(watcher)
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPMessageDecoder(limits: limits)))
-                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
+                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler(address: address, tls: tls?.settings, endReason: endReason))
                 }
             }
         let channel: any Channel
@@ -53,10 +66,18 @@ public final class RedisConnection: Sendable {
                 throw RedisClientError.connectTimedOut(address: address, millis: Int(options.connectTimeout.nanoseconds / 1_000_000))
             }
             throw RedisClientError.connectFailed(address: address, reason: describe(error))
+        } catch let error as RedisClientError {
+            throw error
         } catch {
+            if let tls, let failure = TLSFailure.classify(error) {
+                throw RedisClientError.tls(address: address, reason: failure.reason(settings: tls.settings, host: address.host))
+            }
             throw RedisClientError.connectFailed(address: address, reason: describe(error))
         }
-        let connection = RedisConnection(address: address, channel: channel, options: options)
+        if let tls, let done = handshake.withLockedValue({ $0 }) {
+            try await waitForHandshake(done, channel: channel, address: address, tls: tls, options: options, group: group)
+        }
+        let connection = RedisConnection(address: address, channel: channel, options: options, endReason: endReason)
         do {
             try await connection.handshake(options)
         } catch {
@@ -64,6 +85,39 @@ public final class RedisConnection: Sendable {
             throw error
         }
         return connection
+    }
+
+    /// Waits for the TLS handshake within the connect timeout and names its failure.
+    private static func waitForHandshake(
+        _ done: EventLoopFuture<Void>, channel: any Channel, address: NodeAddress, tls: TLSClient,
+        options: ConnectionOptions, group: any EventLoopGroup
+    ) async throws {
+        let millis = Int(options.connectTimeout.nanoseconds / 1_000_000)
+        let timedOut = NIOLockedValueBox(false)
+        let timer = channel.eventLoop.scheduleTask(in: options.connectTimeout) {
+            timedOut.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            try await done.get()
+        } catch {
+            channel.close(promise: nil)
+            let failure = TLSFailure.classify(error)
+            let reason: String
+            switch failure {
+            case .untrusted?:
+                reason = await TLSDiagnosis.untrustedReason(address: address, client: tls, connectTimeout: options.connectTimeout, group: group)
+            case let known?:
+                reason = known.reason(settings: tls.settings, host: address.host)
+            case nil where timedOut.withLockedValue({ $0 }):
+                // A plaintext server reads our hello as the start of an inline command and waits for more.
+                reason = "no TLS handshake within \(millis) ms (does the node speak TLS on this port?)"
+            case nil:
+                reason = "the node closed the connection during the TLS handshake"
+            }
+            throw RedisClientError.tls(address: address, reason: reason)
+        }
     }
 
     private func handshake(_ options: ConnectionOptions) async throws {
@@ -133,13 +187,14 @@ public final class RedisConnection: Sendable {
         defer { timer.cancel() }
         do {
             return try await promise.futureResult.get()
+        } catch RedisClientError.connectionClosed {
+            throw endReason.withLockedValue { $0 } ?? RedisClientError.connectionClosed
         } catch let error as RedisClientError {
             throw error
         } catch let error as RESPProtocolError {
             throw RedisClientError.protocolViolation(String(describing: error))
-        } catch let error as ChannelError {
-            if case .ioOnClosedChannel = error { throw RedisClientError.connectionClosed }
-            throw RedisClientError.connectionClosed
+        } catch is ChannelError {
+            throw endReason.withLockedValue { $0 } ?? RedisClientError.connectionClosed
         }
     }
 

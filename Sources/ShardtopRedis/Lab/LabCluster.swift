@@ -18,9 +18,12 @@ public final class LabCluster: @unchecked Sendable {
         public var nodeTimeoutMillis: Int
         public var keepDirectory: Bool
         public var extraArguments: [String]
+        /// TLS only: the lab makes its own CA and certificates, and its nodes listen on TLS ports alone.
+        public var tls: Bool
 
         public init(serverPath: String, primaries: Int = 3, replicasPerPrimary: Int = 1, nodeTimeoutMillis: Int = 5000,
-                    keepDirectory: Bool = false, extraArguments: [String] = []) {
+                    keepDirectory: Bool = false, extraArguments: [String] = [], tls: Bool = false) {
+            self.tls = tls
             self.serverPath = serverPath
             self.primaries = primaries
             self.replicasPerPrimary = replicasPerPrimary
@@ -43,14 +46,26 @@ public final class LabCluster: @unchecked Sendable {
 
     public let options: Options
     public let directory: String
+    /// The lab's certificates when it runs TLS.
+    public let tls: LabTLS?
+    /// How to connect to this lab (TLS settings included); callers change timeouts on a copy.
+    public let connectionOptions: ConnectionOptions
     public private(set) var nodes: [Node] = []
     private var processes: [Int32: ChildProcess] = [:]
     private let lock = NSLock()
     private var stopped = false
 
-    private init(options: Options, directory: String) {
+    private init(options: Options, directory: String) throws {
         self.options = options
         self.directory = directory
+        if options.tls {
+            let tls = try LabTLS.make(in: directory)
+            self.tls = tls
+            self.connectionOptions = ConnectionOptions(tls: try TLSClient(tls.settings))
+        } else {
+            self.tls = nil
+            self.connectionOptions = ConnectionOptions()
+        }
     }
 
     public var seed: NodeAddress { nodes[0].address }
@@ -67,7 +82,13 @@ public final class LabCluster: @unchecked Sendable {
         var attempt = 1
         while true {
             let directory = try makeTemporaryDirectory()
-            let lab = LabCluster(options: options, directory: directory)
+            let lab: LabCluster
+            do {
+                lab = try LabCluster(options: options, directory: directory)
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw LabError.badOption("cannot make the lab's TLS certificates: \(error)")
+            }
             do {
                 let count = options.primaries * (1 + options.replicasPerPrimary)
                 progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
@@ -108,8 +129,9 @@ public final class LabCluster: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: nodeDirectory, withIntermediateDirectories: true)
             let logPath = "\(nodeDirectory)/server.log"
             // Startup errors (bad option, port in use) print to stdout before the log file opens.
-            let arguments = [
-                "--port", "\(port)", "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+            let listen = tls?.serverArguments(port: port) ?? ["--port", "\(port)"]
+            let arguments = listen + [
+                "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-port", "\(busPort)", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", "\(options.nodeTimeoutMillis)",
                 "--dir", nodeDirectory, "--logfile", logPath, "--daemonize", "no",
@@ -136,6 +158,8 @@ public final class LabCluster: @unchecked Sendable {
         // Give up only after 15 s AND enough real attempts: on a starved machine (tests hogging the
         // cooperative threads) wall time passes without this task getting to try.
         let deadline = ContinuousClock.now + .seconds(15)
+        var probeOptions = connectionOptions
+        probeOptions.connectTimeout = .milliseconds(500)
         for node in nodes {
             var attempts = 0
             while true {
@@ -143,7 +167,7 @@ public final class LabCluster: @unchecked Sendable {
                     throw LabError.nodeDidNotStart(port: node.address.port, detail: startupError(node))
                 }
                 attempts += 1
-                if let connection = try? await RedisConnection.connect(to: node.address, options: ConnectionOptions(connectTimeout: .milliseconds(500))) {
+                if let connection = try? await RedisConnection.connect(to: node.address, options: probeOptions) {
                     connection.close()
                     break
                 }

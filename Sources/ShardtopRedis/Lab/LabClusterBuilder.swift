@@ -8,7 +8,8 @@ struct LabClusterBuilder {
     let lab: LabCluster
 
     func form() async throws {
-        let options = ConnectionOptions(requestTimeout: .seconds(5))
+        var options = lab.connectionOptions
+        options.requestTimeout = .seconds(5)
         var connections: [RedisConnection] = []
         defer { for connection in connections { connection.close() } }
         for node in lab.nodes {

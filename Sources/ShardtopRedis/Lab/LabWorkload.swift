@@ -18,8 +18,13 @@ public actor LabWorkload {
     static let keySpace = 100_000
     static let ticksPerSecond = 10
 
-    public init(seeds: [NodeAddress], opsPerSecond: Int) {
+    private let options: ConnectionOptions
+
+    public init(seeds: [NodeAddress], opsPerSecond: Int, options: ConnectionOptions = ConnectionOptions()) {
         self.seeds = seeds
+        var named = options
+        named.clientName = "shardtop-lab-load"
+        self.options = named
         self.opsPerSecond = opsPerSecond
     }
 
@@ -77,7 +82,7 @@ public actor LabWorkload {
 
     private func client(for address: NodeAddress) -> NodeClient {
         if let client = clients[address] { return client }
-        let client = NodeClient(address: address, options: ConnectionOptions(clientName: "shardtop-lab-load"))
+        let client = NodeClient(address: address, options: options)
         clients[address] = client
         return client
     }
