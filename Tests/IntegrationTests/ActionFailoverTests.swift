@@ -13,9 +13,15 @@ import ShardtopRedis
     func failoverUnderWriteLoadLosesNoAcknowledgedWrite(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1) else { return }
         defer { lab.stop() }
+        try await Self.failoverUnderWriteLoad(lab, engine: engine)
+    }
+
+    /// The body, shared with the TLS suite (the lab decides plaintext or TLS).
+    static func failoverUnderWriteLoad(_ lab: LabCluster, engine: Engine) async throws {
+        let fastOptions = TestServers.fastOptions(lab)
         let primary = lab.nodes[0]
         let replica = lab.nodes[3]
-        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions)
+        let poller = ClusterPoller(seeds: [lab.seed], options: fastOptions)
         let (ready, _) = try await pollUntil(poller, seconds: 10, interval: .milliseconds(100)) { snapshot, _ in
             snapshot.node(id: replica.id)?.primaryLinkStatus == "up" && snapshot.node(id: replica.id)?.primaryId == primary.id
         }
@@ -24,12 +30,12 @@ import ShardtopRedis
 
         let owned = (0..<hashSlotCount).filter { ready.slotOwners[$0] == primary.id }
         let slots = stride(from: 0, to: owned.count, by: 100).map { owned[$0] }
-        let writer = AckedWriter(seed: lab.seed, slots: slots, keysPerSlot: 4)
+        let writer = AckedWriter(seed: lab.seed, slots: slots, keysPerSlot: 4, tls: lab.connectionOptions.tls)
         await writer.start(lanes: 3)
         #expect(await writer.waitForAcks(500), "writer made no progress before the failover")
 
         // The independent observer: ROLE on the replica every 50 ms, on its own connection.
-        let roleConnection = try await RedisConnection.connect(to: replica.address, options: TestServers.fastOptions)
+        let roleConnection = try await RedisConnection.connect(to: replica.address, options: fastOptions)
         defer { roleConnection.close() }
         let flippedAt = Recorded<Double?>(nil)
         let observer = Task {
@@ -43,8 +49,8 @@ import ShardtopRedis
         }
         defer { observer.cancel() }
 
-        let links = ActionLinks(options: TestServers.fastOptions)
-        let trackPoller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions)
+        let links = ActionLinks(options: fastOptions)
+        let trackPoller = ClusterPoller(seeds: [lab.seed], options: fastOptions)
         let sentAt = Date().timeIntervalSince1970
         let rejection = await FailoverRunner.send(.default, to: replica.address, links: links)
         #expect(rejection == nil, "CLUSTER FAILOVER rejected: \(rejection ?? "")")
@@ -73,7 +79,7 @@ import ShardtopRedis
 
         let role = try #require(flippedAt.get(), "the ROLE observer never saw the replica become master")
         let tracked = try #require(trackedAt.get())
-        print("[\(engine)] failover: ROLE flip at +\(String(format: "%.3f", role - sentAt)) s, tracking success at +\(String(format: "%.3f", tracked - sentAt)) s (reported \(String(format: "%.2f", seconds)) s); writer: \(stats)")
+        print("[\(engine)\(lab.tls == nil ? "" : " tls")] failover: ROLE flip at +\(String(format: "%.3f", role - sentAt)) s, tracking success at +\(String(format: "%.3f", tracked - sentAt)) s (reported \(String(format: "%.2f", seconds)) s); writer: \(stats)")
         #expect(tracked - role <= 1.0, "tracking saw the flip \(tracked - role) s after ROLE did")
         #expect(lost.count == 0, "\(lost.count) lost acknowledged writes, e.g. \(lost.prefix(10))")
         #expect(stats.moved > 0, "the writer never followed the new primary: \(stats)")

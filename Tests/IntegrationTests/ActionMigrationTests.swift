@@ -125,7 +125,7 @@ import ShardtopRedis
 enum Migration {
     static func run(_ lab: LabCluster, slots: [SlotRange], to target: LabCluster.Node, path: MigrationPath?,
                     settings: MigrationSettings) async throws -> [MigrationOutcome] {
-        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions)
+        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions(lab))
         let (snapshot, _) = await poller.tick()
         await poller.shutdown()
         var plans = try MigrationPlanner.plans(snapshot, slots: slots, to: target.id)
@@ -134,7 +134,7 @@ enum Migration {
     }
 
     static func run(_ lab: LabCluster, plans: [MigrationPlan], snapshot: ClusterSnapshot, settings: MigrationSettings) async throws -> [MigrationOutcome] {
-        let links = ActionLinks(options: ConnectionOptions())
+        let links = ActionLinks(options: lab.connectionOptions)
         defer { Task { await links.close() } }
         let runner = MigrationRunner(links: links, settings: settings)
         let primaries = snapshot.primaries.filter { !$0.isUnknownSeed }.map(\.address)
@@ -147,7 +147,7 @@ enum Migration {
 
     /// A snapshot once every node agrees (gossip converged) and nothing is open, or after 10 s.
     static func settledSnapshot(_ lab: LabCluster, seconds: Double = 10) async throws -> ClusterSnapshot {
-        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions)
+        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions(lab))
         defer { Task { await poller.shutdown() } }
         let (snapshot, _) = try await pollUntil(poller, seconds: seconds, interval: .milliseconds(200)) { snapshot, _ in
             snapshot.disagreeingNodes.isEmpty && snapshot.openSlots.isEmpty && snapshot.slotsCovered == hashSlotCount

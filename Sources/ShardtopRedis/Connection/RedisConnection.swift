@@ -112,7 +112,7 @@ public final class RedisConnection: Sendable {
                 reason = known.reason(settings: tls.settings, host: address.host)
             case nil where timedOut.withLockedValue({ $0 }):
                 // A plaintext server reads our hello as the start of an inline command and waits for more.
-                reason = "no TLS handshake within \(millis) ms (does the node speak TLS on this port?)"
+                reason = "no TLS handshake within \(millis) ms: the node may speak plaintext on this port (use redis:// or leave out --tls)"
             case nil:
                 reason = "the node closed the connection during the TLS handshake"
             }

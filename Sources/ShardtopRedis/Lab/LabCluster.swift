@@ -97,6 +97,9 @@ public final class LabCluster: @unchecked Sendable {
                 progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
                 try await LabClusterBuilder(lab: lab).form()
                 return lab
+            } catch LabError.nodeDidNotStart(_, let detail) where options.tls && Self.lacksTLS(detail) {
+                lab.stop()
+                throw LabError.serverLacksTLS(options.serverPath)
             } catch LabError.nodeDidNotStart(let port, let detail) where attempt < 3 && Self.isPortClash(detail) {
                 lab.stop()
                 progress("port \(port) was taken before the server could bind it; retrying with other ports")
@@ -112,6 +115,10 @@ public final class LabCluster: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    static func lacksTLS(_ detail: String) -> Bool {
+        detail.contains("TLS support") || detail.contains("connection type tls") || detail.contains("BUILD_TLS")
     }
 
     static func isPortClash(_ detail: String) -> Bool {

@@ -75,14 +75,14 @@ actor AckedWriter {
     private var lanes: [Task<Void, Never>] = []
     private(set) var stats = Stats()
 
-    init(seeds: [NodeAddress], keys: [String], requestTimeout: TimeAmount = .seconds(5)) {
+    init(seeds: [NodeAddress], keys: [String], requestTimeout: TimeAmount = .seconds(5), tls: TLSClient? = nil) {
         self.seeds = seeds
         self.keys = keys
-        self.options = ConnectionOptions(connectTimeout: .milliseconds(1000), requestTimeout: requestTimeout, clientName: "acked-writer")
+        self.options = ConnectionOptions(connectTimeout: .milliseconds(1000), requestTimeout: requestTimeout, clientName: "acked-writer", tls: tls)
     }
 
-    init(seed: NodeAddress, slots: [Int], keysPerSlot: Int) {
-        self.init(seeds: [seed], keys: SlotKeys.keys(slots: slots, perSlot: keysPerSlot))
+    init(seed: NodeAddress, slots: [Int], keysPerSlot: Int, tls: TLSClient? = nil) {
+        self.init(seeds: [seed], keys: SlotKeys.keys(slots: slots, perSlot: keysPerSlot), tls: tls)
     }
 
     var ackCount: Int { stats.acks }
