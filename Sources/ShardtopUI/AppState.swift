@@ -24,6 +24,8 @@ public struct AppState: Sendable {
     public var labAddresses: Set<String> = []
     public var readOnly = false
     public var status: String?
+    /// How the connections are protected; `.tlsUnverified` (--insecure) keeps a warning in the header.
+    public var security: ConnectionSecurity = .plaintext
 
     public var nodes = NodesView()
     public var slots = SlotMapView()
@@ -48,6 +50,14 @@ public struct AppState: Sendable {
 
     public var isLab: Bool { !labAddresses.isEmpty }
     public var tooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+}
+
+/// Shown in the header on every screen, so nobody forgets a session runs without verification.
+public enum ConnectionSecurity: Sendable, Equatable {
+    case plaintext
+    case tls
+    /// TLS without certificate verification (`--insecure`).
+    case tlsUnverified
 }
 
 /// A filter being typed (after `/`) or applied.

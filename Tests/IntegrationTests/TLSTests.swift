@@ -117,6 +117,33 @@ import ShardtopRedis
         #expect(result.errorOutput.contains("--insecure: node certificates are not verified"), "\(result.errorOutput)")
     }
 
+    /// The real binary in tmux: the dashboard over TLS, then with --insecure and its warning.
+    @Test func dashboardRunsOverTLSInTmux() async throws {
+        guard let tmux = Tmux.find() else {
+            if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }
+            return
+        }
+        guard let lab = try await TestServers.lab(.redis, tls: true) else { return }
+        defer { lab.stop() }
+        let tls = try #require(lab.tls)
+        let flags = tls.settings.commandLineFlags.joined(separator: " ")
+        for (extra, marker) in [("", "shardtop tls  "), (" --insecure", "TLS UNVERIFIED (--insecure)")] {
+            let session = Tmux(binary: tmux, name: "shardtop-tls-\(UInt32.random(in: 0...UInt32.max))")
+            try session.start(width: 120, height: 40, command: "\(CLI.binaryPath) rediss://\(lab.seed) \(flags)\(extra) --interval 0.5; echo EXITED=$?; sleep 30")
+            defer { session.kill() }
+            let screen = try await session.waitFor(timeout: 20) { $0.contains("6 nodes") && $0.contains("cluster ok") && $0.contains(marker) }
+            #expect(screen.contains(marker), "\(screen)")
+            session.send("2")
+            let nodes = try await session.waitFor(timeout: 10) { screen in
+                screen.contains("ADDRESS") && lab.addresses.allSatisfy { screen.contains($0.description) }
+            }
+            #expect(!nodes.contains("unreachable"), "\(nodes)")
+            session.send("q")
+            let after = try await session.waitFor(timeout: 10) { $0.contains("EXITED=") }
+            #expect(after.contains("EXITED=0"), "\(after)")
+        }
+    }
+
     @Test(arguments: Engine.allCases)
     func failoverOverTLSLosesNoAcknowledgedWrite(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1, tls: true) else { return }

@@ -40,7 +40,7 @@ import ShardtopConfig
 
     @Test func errorsNameFileAndLine() {
         let cases: [(String, String)] = [
-            ("clusters:\n  prod:\n    pasword-file: x\n", "\(path):3: unknown key 'pasword-file' in cluster 'prod' (known keys: seeds, user, password-file, log-command, pods, theme, interval)"),
+            ("clusters:\n  prod:\n    pasword-file: x\n", "\(path):3: unknown key 'pasword-file' in cluster 'prod' (known keys: seeds, user, password-file, tls, log-command, pods, theme, interval)"),
             ("clusters:\n  prod:\n    pods: [redis-0]\n", "\(path):3: 'pods' maps a node (host:port or node id) to its pod name, e.g. pods: { 10.0.0.5:6379: redis-0 }"),
             ("clusters:\n  prod:\n    interval: fast\n", "\(path):3: 'interval' is seconds between polls, a number above 0 (got 'fast')"),
             ("cluster:\n  prod: {}\n", "\(path):1: unknown key 'cluster' (known keys: clusters)"),
@@ -77,6 +77,40 @@ import ShardtopConfig
     @Test func missingFile() {
         #expect(throws: ConfigError(file: "/nonexistent/config.yaml", message: "no such config file")) {
             try ConfigFile.load(path: "/nonexistent/config.yaml")
+        }
+    }
+
+    @Test func tlsFieldsAreReadAndResolved() throws {
+        let text = """
+        clusters:
+          prod:
+            seeds: [10.0.0.5:6379]
+            tls:
+              cacert: certs/ca.crt
+              cert: ~/client.crt
+              key: /etc/shardtop/client.key
+              server-name: redis.internal
+          plain:
+            seeds: [10.0.0.6:6379]
+            tls: false
+          system:
+            seeds: [10.0.0.7:6379]
+            tls: true
+        """
+        let config = try ConfigFile.parse(text, path: path, environment: ["HOME": "/home/op"])
+        #expect(try config.context(named: "prod").tls == ContextTLS(
+            caFile: "/home/op/.config/shardtop/certs/ca.crt", certificateFile: "/home/op/client.crt",
+            keyFile: "/etc/shardtop/client.key", serverName: "redis.internal"
+        ))
+        #expect(try config.context(named: "plain").tls == nil)
+        #expect(try config.context(named: "system").tls == ContextTLS())
+
+        let bad = "clusters:\n  prod:\n    tls:\n      ca: x\n"
+        #expect(throws: ConfigError.self) { try ConfigFile.parse(bad, path: path, environment: [:]) }
+        do {
+            _ = try ConfigFile.parse(bad, path: path, environment: [:])
+        } catch {
+            #expect(error.description.contains("unknown key 'ca' in the tls of cluster 'prod'"), "\(error.description)")
         }
     }
 }

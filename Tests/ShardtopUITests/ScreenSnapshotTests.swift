@@ -29,6 +29,20 @@ import Testing
         assertScreen(grid, named: "too-small-50x12")
     }
 
+    /// --insecure stays in view on every screen, in the error style, before the seed (so a narrow
+    /// terminal cuts the seed, not the warning).
+    @Test(arguments: ScreenID.allCases)
+    func insecureTLSIsWarnedOnEveryScreen(screen: ScreenID) {
+        var state = ScreenFixtures.healthy(width: 60, height: 16)
+        state.screen = screen
+        state.security = .tlsUnverified
+        let grid = DashboardRenderer.render(state)
+        #expect(grid.lines[0].hasPrefix("shardtop TLS UNVERIFIED (--insecure)"), "\(grid.lines[0])")
+        if screen == .overview { assertScreen(grid, named: "insecure-tls-60x16") }
+        state.security = .tls
+        #expect(DashboardRenderer.render(state).lines[0].hasPrefix("shardtop tls  "))
+    }
+
     @Test func asciiGlyphsForNonUTF8Terminals() {
         let grid = DashboardRenderer.render(ScreenFixtures.healthy(width: 80, height: 24), glyphs: .ascii)
         #expect(grid.cells.allSatisfy { $0.scalar.isASCII })

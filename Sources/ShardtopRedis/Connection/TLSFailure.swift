@@ -72,7 +72,7 @@ enum TLSFailure: Equatable {
     /// the reason name is the useful part.
     static func shortReason(_ text: String) -> String {
         if let range = text.range(of: "OPENSSL_internal:") {
-            return String(text[range.upperBound...].prefix { $0 != "]" && $0 != "," && $0 != ")" })
+            return String(text[range.upperBound...].prefix { $0 != "]" && $0 != "," && $0 != ")" && $0 != " " })
         }
         return sanitizedForDisplay(text, limit: 120)
     }

@@ -51,6 +51,12 @@ public enum DashboardRenderer {
     static func drawHeader(_ grid: inout Grid, _ state: AppState) {
         grid.fill(x: 0, y: 0, width: grid.width, height: 1, role: .title)
         var x = grid.put("shardtop", x: 0, y: 0, role: .title)
+        switch state.security {
+        case .plaintext: break
+        case .tls: x = grid.put(" tls", x: x, y: 0, role: .title)
+        // Before the seed, so even a narrow terminal keeps it.
+        case .tlsUnverified: x = grid.put(" TLS UNVERIFIED (--insecure)", x: x, y: 0, role: .error)
+        }
         x = grid.put("  \(state.seedText)", x: x, y: 0, role: .title)
         if let snapshot = state.snapshot {
             let answering = snapshot.nodes.filter { $0.error == nil }.count

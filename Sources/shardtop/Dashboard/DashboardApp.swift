@@ -64,6 +64,7 @@ final class DashboardApp: @unchecked Sendable {
         state.seedText = configuration.seeds.map(\.description).joined(separator: ",")
         state.lagThresholds = configuration.lagThresholds
         state.readOnly = configuration.readOnly || configuration.replay != nil
+        if let tls = configuration.options.tls { state.security = tls.settings.insecure ? .tlsUnverified : .tls }
         if let recording = configuration.replay {
             state.replay = ReplayStatus(start: recording.ticks[0].time, end: recording.ticks[recording.ticks.count - 1].time,
                                         position: recording.ticks[0].time, speed: 1, paused: false)
