@@ -40,6 +40,30 @@ import ShardtopRedis
         #expect(json.output.contains("\"state\" : \"ok\"") || json.output.contains("\"state\":\"ok\""), "\(json.output.prefix(300))")
     }
 
+    /// Nodes with both a TLS and a plaintext port announce, in CLUSTER NODES, the port of the
+    /// asker's own kind: a TLS seed discovers every node's TLS port, a plaintext seed the plaintext
+    /// ones, and neither crosses over.
+    @Test func clusterWithBothPortsIsDiscoveredOnTheSeedsKind() async throws {
+        guard let lab = try await TestServers.lab(.redis, tls: true, plaintextToo: true) else { return }
+        defer { lab.stop() }
+        let tlsPoller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions(lab))
+        let (overTLS, _) = try await pollUntil(tlsPoller, seconds: 20) { snapshot, _ in
+            snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil }
+        }
+        await tlsPoller.shutdown()
+        #expect(Set(overTLS.nodes.map(\.address)) == Set(lab.addresses))
+
+        let plaintextSeed = NodeAddress(host: "127.0.0.1", port: try #require(lab.nodes[0].plaintextPort))
+        let plainPoller = ClusterPoller(seeds: [plaintextSeed], options: TestServers.fastOptions)
+        let (overPlaintext, _) = try await pollUntil(plainPoller, seconds: 20) { snapshot, _ in
+            snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil }
+        }
+        await plainPoller.shutdown()
+        #expect(Set(overPlaintext.nodes.map(\.address.port)) == Set(lab.nodes.compactMap(\.plaintextPort)))
+        #expect(overPlaintext.nodes.allSatisfy { $0.error == nil })
+        #expect(Set(overPlaintext.nodes.map(\.id)) == Set(overTLS.nodes.map(\.id)))
+    }
+
     /// Each misconfiguration is one line on stderr, naming the node and the cause, exit 2, within
     /// the connect timeout; and a bad node among good ones does not stop the others refreshing.
     @Test func eachMisconfigurationIsOneClearLine() async throws {

@@ -20,10 +20,14 @@ public final class LabCluster: @unchecked Sendable {
         public var extraArguments: [String]
         /// TLS only: the lab makes its own CA and certificates, and its nodes listen on TLS ports alone.
         public var tls: Bool
+        /// With `tls`: each node also listens on a plaintext port (`Node.plaintextPort`), as clusters
+        /// migrating to TLS do. The cluster bus and replication stay TLS.
+        public var plaintextToo: Bool
 
         public init(serverPath: String, primaries: Int = 3, replicasPerPrimary: Int = 1, nodeTimeoutMillis: Int = 5000,
-                    keepDirectory: Bool = false, extraArguments: [String] = [], tls: Bool = false) {
+                    keepDirectory: Bool = false, extraArguments: [String] = [], tls: Bool = false, plaintextToo: Bool = false) {
             self.tls = tls
+            self.plaintextToo = plaintextToo
             self.serverPath = serverPath
             self.primaries = primaries
             self.replicasPerPrimary = replicasPerPrimary
@@ -34,8 +38,11 @@ public final class LabCluster: @unchecked Sendable {
     }
 
     public struct Node: Sendable {
+        /// The port clients use: the TLS port in a TLS lab.
         public let address: NodeAddress
         public let busPort: Int
+        /// A TLS lab's extra plaintext port (`Options.plaintextToo`).
+        public let plaintextPort: Int?
         public let directory: String
         public let logPath: String
         public let pid: Int32
@@ -128,15 +135,18 @@ public final class LabCluster: @unchecked Sendable {
     // MARK: - Processes
 
     private func launch(count: Int) throws {
-        let ports = try FreePort.pick(count: count * 2)
+        let dual = options.tls && options.plaintextToo
+        let perNode = dual ? 3 : 2
+        let ports = try FreePort.pick(count: count * perNode)
         for index in 0..<count {
-            let port = ports[index * 2]
-            let busPort = ports[index * 2 + 1]
+            let port = ports[index * perNode]
+            let busPort = ports[index * perNode + 1]
+            let plaintextPort = dual ? ports[index * perNode + 2] : nil
             let nodeDirectory = "\(directory)/node-\(port)"
             try FileManager.default.createDirectory(atPath: nodeDirectory, withIntermediateDirectories: true)
             let logPath = "\(nodeDirectory)/server.log"
             // Startup errors (bad option, port in use) print to stdout before the log file opens.
-            let listen = tls?.serverArguments(port: port) ?? ["--port", "\(port)"]
+            let listen = tls?.serverArguments(port: port, plaintextPort: plaintextPort) ?? ["--port", "\(port)"]
             let arguments = listen + [
                 "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                 "--cluster-port", "\(busPort)", "--cluster-config-file", "nodes.conf",
@@ -154,7 +164,7 @@ public final class LabCluster: @unchecked Sendable {
             lock.withLock {
                 processes[process.pid] = process
                 nodes.append(Node(
-                    address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort,
+                    address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort, plaintextPort: plaintextPort,
                     directory: nodeDirectory, logPath: logPath, pid: process.pid, id: "", isPrimary: false
                 ))
             }

