@@ -32,7 +32,7 @@ import ShardtopRedis
         let (refused, _) = await badPoller.tick()
         await badPoller.shutdown()
         let error = try #require(refused.nodes.first?.error)
-        #expect(error.hasPrefix("authentication failed:"), "\(error)")
+        #expect(error.hasPrefix("authentication failed for user dash on node "), "\(error)")
         #expect(!error.contains(secret))
 
         let viaCLI = try await CLI.run(["check", "redis://dash@\(lab.seed)"], environment: ["SHARDTOP_PASSWORD": secret])
@@ -40,7 +40,7 @@ import ShardtopRedis
         #expect(!viaCLI.output.contains(secret) && !viaCLI.errorOutput.contains(secret))
 
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("shardtop-pw-\(UUID().uuidString)")
-        try "wrong\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: passwordFile.path, contents: Data("wrong\n".utf8), attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(at: passwordFile) }
         let wrong = try await CLI.run(["check", "\(lab.seed)", "--user", "dash", "--password-file", passwordFile.path])
         #expect(wrong.status == 2)

@@ -7,7 +7,8 @@ public enum RedisClientError: Error, Hashable, CustomStringConvertible {
     case timedOut(millis: Int)
     case connectionClosed
     case protocolViolation(String)
-    case authenticationFailed(String)
+    /// Names the user and the node; `detail` is the server's reply (which never echoes the password).
+    case authenticationFailed(user: String, address: NodeAddress, detail: String)
     case backingOff(lastError: String, retryInMillis: Int)
     case unexpectedReply(String)
     /// TLS could not be agreed with the node, or one side spoke TLS and the other did not.
@@ -20,7 +21,7 @@ public enum RedisClientError: Error, Hashable, CustomStringConvertible {
         case .timedOut(let millis): "no reply within \(millis) ms"
         case .connectionClosed: "connection closed by the node"
         case .protocolViolation(let detail): "protocol error from node: \(detail)"
-        case .authenticationFailed(let detail): "authentication failed: \(detail)"
+        case .authenticationFailed(let user, let address, let detail): "authentication failed for user \(user) on node \(address): \(detail)"
         case .backingOff(let lastError, let millis): "\(lastError) (retrying in \(millis) ms)"
         case .unexpectedReply(let detail): "unexpected reply: \(detail)"
         case .tls(_, let reason): "TLS: \(reason)"

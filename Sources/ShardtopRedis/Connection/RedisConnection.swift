@@ -137,12 +137,15 @@ public final class RedisConnection: Sendable {
         commands.append(["CLIENT", "SETNAME", options.clientName])
         let replies = try await send(commands)
         if let failure = replies.first?.errorMessage, commands.count > 1 {
-            throw RedisClientError.authenticationFailed(sanitizedForDisplay(failure))
+            throw RedisClientError.authenticationFailed(user: options.user ?? "default", address: address, detail: sanitizedForDisplay(failure))
         }
         if let failure = replies.last?.errorMessage {
             // NOAUTH here means the node wants a password we were not given.
             if failure.hasPrefix("NOAUTH") {
-                throw RedisClientError.authenticationFailed("the node requires a password (set SHARDTOP_PASSWORD or use --password-file)")
+                throw RedisClientError.authenticationFailed(
+                    user: options.user ?? "default", address: address,
+                    detail: "the node requires a password (set SHARDTOP_PASSWORD or use --password-file)"
+                )
             }
             throw RedisClientError.unexpectedReply(sanitizedForDisplay(failure))
         }
@@ -157,7 +160,10 @@ public final class RedisConnection: Sendable {
         let replies = try await send(encoded: buffer, replyCount: leading.count + commands.count, timeout: timeout)
         guard !leading.isEmpty else { return replies }
         if let failure = replies.first?.errorMessage, failure.hasPrefix("NOAUTH") {
-            throw RedisClientError.authenticationFailed("the node requires a password (set SHARDTOP_PASSWORD or use --password-file)")
+            throw RedisClientError.authenticationFailed(
+                user: options.user ?? "default", address: address,
+                detail: "the node requires a password (set SHARDTOP_PASSWORD or use --password-file)"
+            )
         }
         return Array(replies.dropFirst(leading.count))
     }

@@ -42,7 +42,8 @@ final class ActionSession: @unchecked Sendable {
         }
         return ActionSession(
             poller: poller, links: ActionLinks(options: options), journal: ActionJournal(path: action.journalPath),
-            seedText: connection.seeds.joined(separator: ","), assumeYes: action.yes, snapshot: snapshot
+            // The parsed addresses, never the seed text: a redis://user:password@ seed would put the password in the journal.
+            seedText: seeds.map(\.description).joined(separator: ","), assumeYes: action.yes, snapshot: snapshot
         )
     }
 
