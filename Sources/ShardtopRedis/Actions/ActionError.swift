@@ -17,6 +17,8 @@ public enum ActionError: Error, Hashable, CustomStringConvertible {
     case atomicJobFailed(ranges: String, state: String, message: String)
     case cancelled
     case timedOut(String)
+    /// Another actor is in the middle of something on a node this action would touch; nothing was sent.
+    case otherOperation(node: NodeAddress, what: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum ActionError: Error, Hashable, CustomStringConvertible {
             "cancelled by the operator; the slot in progress was finished and no slot is left open"
         case .timedOut(let what):
             "timed out: \(what)"
+        case .otherOperation(let node, let what):
+            "refused: \(node) is busy: \(what); try again when it is done"
         }
     }
 }

@@ -18,6 +18,8 @@ public actor ActionLinks {
     }
 
     public var user: String? { options.user }
+    /// For connections of their own (the operation lease), with the same TLS and credentials.
+    public var connectionOptions: ConnectionOptions { options }
     public var password: String? { options.password }
 
     public func connection(_ address: NodeAddress) async throws -> RedisConnection {

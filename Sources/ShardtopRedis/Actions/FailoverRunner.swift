@@ -5,8 +5,14 @@ import ShardtopCore
 /// or the deadline. The reply OK only means "accepted"; the flip is the success.
 public enum FailoverRunner {
     /// The replica's error reply, or nil when it accepted.
-    public static func send(_ mode: FailoverMode, to replica: NodeAddress, links: ActionLinks) async -> String? {
+    public static func send(_ mode: FailoverMode, to replica: NodeAddress, primary: NodeAddress? = nil, links: ActionLinks) async -> String? {
         do {
+            // Not while another shardtop operation works on this shard (a migration from its primary).
+            let lease = try await OperationLease.acquire(
+                on: [replica] + (primary.map { [$0] } ?? []), verb: "failover", options: await links.connectionOptions,
+                unreachableIsFine: Set(primary.map { [$0] } ?? [])
+            )
+            defer { lease.release() }
             let connection = try await links.connection(replica)
             let reply = try await connection.run("CLUSTER FAILOVER", [mode.command])[0]
             return reply.errorMessage.map { sanitizedForDisplay($0) }

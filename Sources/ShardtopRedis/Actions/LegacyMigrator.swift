@@ -10,6 +10,8 @@ struct LegacyMigrator {
     let otherPrimaries: [NodeAddress]
     let settings: MigrationSettings
     let control: OperationControl
+    /// Re-read both nodes' marks before each finalise, to catch another actor (not for `fix`).
+    let recheckBeforeFinalise: Bool
     let progress: @Sendable (MigrationProgress) -> Void
 
     func run() async throws -> MigrationOutcome {
@@ -48,6 +50,10 @@ struct LegacyMigrator {
             mover.commandLog.add("CLUSTER SETSLOT <slot> IMPORTING \(plan.sourceId) (target)", count: round.count)
             mover.commandLog.add("CLUSTER SETSLOT <slot> MIGRATING \(plan.targetId) (source)", count: round.count)
             report.keysMoved += try await mover.drain(round)
+            if recheckBeforeFinalise {
+                try await OtherActivity.checkStillOurs(round, source: source, sourceId: plan.sourceId, target: target, targetId: plan.targetId)
+                mover.commandLog.add("CLUSTER NODES (re-check before finalise)", count: 2)
+            }
             notes += try await mover.finalise(round, others: others)
 
             report.slotsDone += round.count

@@ -30,7 +30,7 @@ public struct SlotRepairer: Sendable {
         }
         let others = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable && $0.id != winnerId && $0.id != loserId }.map(\.address)
         var result: Result
-        let runner = MigrationRunner(links: links, settings: settings)
+        let runner = MigrationRunner(links: links, settings: settings, refuseOpenSlots: false)
         func move(from source: SnapshotNode, to target: SnapshotNode) async throws -> MigrationOutcome {
             var plan = MigrationPlanner.plan(source: source, target: target, slots: [repair.slot])
             plan.path = .legacy

@@ -73,7 +73,7 @@ struct FailoverCommand: AsyncParsableCommand {
         let nodes = [preflight.replica] + (preflight.primary.map { [$0] } ?? [])
         let commands = [preflight.command(mode)]
         session.record("failover", nodes: nodes, commands: commands, outcome: .started, detail: "mode \(mode.label), lag \(preflight.lagBytes.map(String.init) ?? "?") bytes")
-        if let rejection = await FailoverRunner.send(mode, to: preflight.replica.address, links: session.links) {
+        if let rejection = await FailoverRunner.send(mode, to: preflight.replica.address, primary: preflight.primary?.address, links: session.links) {
             session.record("failover", nodes: nodes, commands: commands, outcome: .failed, detail: "rejected: \(rejection)")
             throw fail("\(preflight.replica.address) rejected the failover: \(rejection)", code: ExitStatus.problemsFound)
         }

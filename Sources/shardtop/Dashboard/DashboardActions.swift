@@ -31,8 +31,10 @@ final class DashboardActions: @unchecked Sendable {
         switch effect {
         case .sendFailover(let mode, let addressText):
             guard let address = NodeAddress(addressText) else { return }
+            let snapshot = store?.snapshotOfState.snapshot
+            let primary = snapshot?.nodes.first { $0.address == address }?.primaryId.flatMap { snapshot?.node(id: $0)?.address }
             Task {
-                if let rejection = await FailoverRunner.send(mode, to: address, links: links) {
+                if let rejection = await FailoverRunner.send(mode, to: address, primary: primary, links: links) {
                     store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "rejected: \(rejection)"))
                 }
             }
