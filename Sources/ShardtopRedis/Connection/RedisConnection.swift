@@ -86,6 +86,8 @@ public final class RedisConnection: Sendable {
             throw RedisClientError.authenticationFailed(sanitizedForDisplay(failure))
         }
         if let failure = replies.last?.errorMessage {
+            // Naming the connection is a courtesy: a user without +client|setname still connects.
+            if failure.hasPrefix("NOPERM") { return }
             // NOAUTH here means the node wants a password we were not given.
             if failure.hasPrefix("NOAUTH") {
                 throw RedisClientError.authenticationFailed("the node requires a password (set SHARDTOP_PASSWORD or use --password-file)")
