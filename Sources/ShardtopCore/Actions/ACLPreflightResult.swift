@@ -81,10 +81,9 @@ public struct ACLPreflightResult: Sendable, Hashable {
     public func refusal(verb: String) -> String? {
         guard let first = denials.first else { return nil }
         let all = missingRules
-        let also = all.count > 1 ? "; every rule missing: \(all.joined(separator: " "))" : ""
         let nodes = Set(denials.map(\.node)).count
-        return "refusing to \(verb): ACL user \(user) may not run \(first.command) on \(first.node) (add \(first.rule) to that user)\(also)"
-            + " (\(nodes) node\(nodes == 1 ? "" : "s")); nothing was done"
+        let also = all.count > 1 || nodes > 1 ? "; missing on \(nodes) node\(nodes == 1 ? "" : "s"): \(all.joined(separator: " "))" : ""
+        return "refusing to \(verb): ACL user \(user) may not run \(first.command) on \(first.node) (add \(first.rule) to that user)\(also); nothing was done"
     }
 
     /// One line when some commands could not be checked; the action is not refused for it.
