@@ -77,13 +77,19 @@ public struct ACLPreflightResult: Sendable, Hashable {
         return denials.map(\.rule).filter { seen.insert($0).inserted }
     }
 
-    /// One line: the user, the first refused command, its node and rule, then every missing rule.
-    public func refusal(verb: String) -> String? {
+    /// The user, the first refused command, its node and rule, then every missing rule; nil when
+    /// nothing is refused. The dashboard shows it as the reason an action key is disabled.
+    public var denialReason: String? {
         guard let first = denials.first else { return nil }
         let all = missingRules
         let nodes = Set(denials.map(\.node)).count
         let also = all.count > 1 || nodes > 1 ? "; missing on \(nodes) node\(nodes == 1 ? "" : "s"): \(all.joined(separator: " "))" : ""
-        return "refusing to \(verb): ACL user \(user) may not run \(first.command) on \(first.node) (add \(first.rule) to that user)\(also); nothing was done"
+        return "ACL user \(user) may not run \(first.command) on \(first.node) (add \(first.rule) to that user)\(also)"
+    }
+
+    /// The headless commands' one-line refusal.
+    public func refusal(verb: String) -> String? {
+        denialReason.map { "refusing to \(verb): \($0); nothing was done" }
     }
 
     /// One line when some commands could not be checked; the action is not refused for it.
