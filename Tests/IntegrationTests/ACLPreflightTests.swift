@@ -148,6 +148,33 @@ import ShardtopRedis
         #expect(failover.status == 0, "failover: exit \(failover.status) \(failover.output) \(failover.errorOutput)")
         #expect(failover.output.contains("promoted"), "\(failover.output)")
     }
+
+    /// In the dashboard, the monitoring user's action keys are disabled as soon as the preflight
+    /// has answered, and pressing one says why: read-only from the permissions alone.
+    @Test func monitoringUserGetsAReadOnlyDashboard() async throws {
+        guard let tmux = Tmux.find() else {
+            if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }
+            return
+        }
+        guard let lab = try await TestServers.lab(.redis) else { return }
+        defer { lab.stop() }
+        let password = "pw-\(UInt32.random(in: 0...UInt32.max))"
+        try await ACLLab.load(lab, ACLUserLines.line(user: ACLUserLines.monitoringUser, password: password, rules: ACLUserLines.monitoringRules))
+        let session = Tmux(binary: tmux, name: "shardtop-acl-e2e-\(UInt32.random(in: 0...UInt32.max))")
+        try session.start(width: 220, height: 40, command: "SHARDTOP_PASSWORD=\(password) \(CLI.binaryPath) \(lab.seed) --user \(ACLUserLines.monitoringUser) --interval 0.5; echo EXITED=$?; sleep 30")
+        defer { session.kill() }
+
+        let disabled = try await session.waitFor(timeout: 30) { $0.contains("6 nodes") && $0.contains("failover and migration disabled") }
+        #expect(disabled.contains("cluster ok") && disabled.contains("+cluster|failover"), "\(disabled)")
+        session.send("2")
+        _ = try await session.waitFor(timeout: 10) { $0.contains("ADDRESS") }
+        session.send("F")
+        let refused = try await session.waitFor(timeout: 10) { $0.contains("failover: ACL user \(ACLUserLines.monitoringUser) may not run") }
+        #expect(!refused.contains("Send CLUSTER FAILOVER"), "\(refused)")
+        session.send("q")
+        let after = try await session.waitFor(timeout: 15) { $0.contains("EXITED=") }
+        #expect(after.contains("EXITED=0"), "\(after)")
+    }
 }
 
 /// "1 refused or stopped" in the README's exit-code table for actions.
