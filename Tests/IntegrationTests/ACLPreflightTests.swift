@@ -47,6 +47,16 @@ import ShardtopRedis
             #expect(!result.output.contains("NOPERM") && !result.errorOutput.contains("NOPERM"), "\(result.output)\(result.errorOutput)")
         }
 
+        // The logs screen's stand-in when the log file is out of reach (no CONFIG GET): SLOWLOG and
+        // LATENCY LATEST, and on valkey SLOWLOG rather than a refused COMMANDLOG.
+        let logClient = NodeClient(address: lab.seed, options: watch)
+        var logText = ""
+        for await batch in FallbackLogSource(client: logClient, reason: "test").batches() {
+            logText += batch.lines.map(\.raw).joined(separator: "\n")
+        }
+        await logClient.close()
+        #expect(logText.contains("showing SLOWLOG") && !logText.contains("NOPERM"), "\(logText)")
+
         // Every action refused up front for the monitoring user: one line naming user, command, node and rule.
         let replica = try #require(lab.nodes.first { !$0.isPrimary })
         var slotsArguments = ["migrate", "--slots", "400-409", "--to", "\(b.address)", "--yes", "--journal", journal]
