@@ -38,6 +38,8 @@ public enum Action: Sendable, Equatable {
     case migrationSurveyFailed(String, id: Int)
     case migrationProgress(MigrationProgress)
     case migrationFinished(String, succeeded: Bool)
+    /// The ACL preflight's answer: at start, when the node set changes, or before a move.
+    case actionAccessChecked(ActionAccess)
     case journalArrived([ActionRecord])
     case logLines(nodeId: String, lines: [LogLine], source: String, status: String, restarted: Bool)
     case toggleMergedLogs

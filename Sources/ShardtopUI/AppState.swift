@@ -23,6 +23,8 @@ public struct AppState: Sendable {
     /// Lab extras (kill/pause/resume) only for clusters `shardtop lab` started.
     public var labAddresses: Set<String> = []
     public var readOnly = false
+    /// Actions the ACL user may not run (set once the preflight has answered).
+    public var actionAccess = ActionAccess()
     public var status: String?
     /// How the connections are protected; `.tlsUnverified` (--insecure) keeps a warning in the header.
     public var security: ConnectionSecurity = .plaintext

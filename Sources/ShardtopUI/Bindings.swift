@@ -16,6 +16,10 @@ public enum Bindings {
         return state.operations.migration != nil ? "a migration is running (X cancels it)" : nil
     }
 
+    /// Acting, and the ACL user may run what the action sends (ActionAccess).
+    static let failingOver: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.failover }
+    static let moving: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.migration }
+
     static let liveOnly: @Sendable (AppState) -> String? = { state in
         state.replay != nil ? "a replay shows recorded lines only" : nil
     }
@@ -69,10 +73,10 @@ public enum Bindings {
         Binding([.character("R")], scope: .screen(.logs), label: "restart", help: "Restart the selected node's log source (e.g. after its command exited).", action: .restartLog, inFooter: true, disabledReason: liveOnly),
         Binding([.character("K")], scope: .screen(.nodes), label: "lab kill", help: "Lab only: SIGKILL the selected node.", danger: .destructive, action: .labKill, inFooter: true, disabledReason: labOnly),
         Binding([.character("Z")], scope: .screen(.nodes), label: "lab pause", help: "Lab only: SIGSTOP the selected node (it hangs, like a frozen host).", danger: .destructive, action: .labPause, inFooter: true, disabledReason: labOnly),
-        Binding([.character("F")], scope: .screen(.nodes), label: "failover", help: "Fail over to the selected replica (on a primary: its most up-to-date replica), after a preflight.", danger: .destructive, action: .failover, inFooter: true, disabledReason: acting),
-        Binding([.character("M")], scope: .screen(.nodes), label: "migrate", help: "Move N slots from the selected primary to another (plan preview first).", danger: .destructive, action: .migrateFromNode, disabledReason: acting),
-        Binding([.character("B")], scope: .screen(.balance), label: "rebalance", help: "Even out slots across the primaries (plan preview first; `shardtop rebalance` also balances by keys or memory, with weights).", danger: .destructive, action: .rebalance, inFooter: true, disabledReason: acting),
-        Binding([.character("m")], scope: .screen(.slots), label: "select+move", help: "Mark a slot range (press at both ends), then pick a target primary to move it to.", danger: .destructive, action: .markSlots, inFooter: true, disabledReason: acting),
+        Binding([.character("F")], scope: .screen(.nodes), label: "failover", help: "Fail over to the selected replica (on a primary: its most up-to-date replica), after a preflight.", danger: .destructive, action: .failover, inFooter: true, disabledReason: failingOver),
+        Binding([.character("M")], scope: .screen(.nodes), label: "migrate", help: "Move N slots from the selected primary to another (plan preview first).", danger: .destructive, action: .migrateFromNode, disabledReason: moving),
+        Binding([.character("B")], scope: .screen(.balance), label: "rebalance", help: "Even out slots across the primaries (plan preview first; `shardtop rebalance` also balances by keys or memory, with weights).", danger: .destructive, action: .rebalance, inFooter: true, disabledReason: moving),
+        Binding([.character("m")], scope: .screen(.slots), label: "select+move", help: "Mark a slot range (press at both ends), then pick a target primary to move it to.", danger: .destructive, action: .markSlots, inFooter: true, disabledReason: moving),
         Binding([.character("P")], label: "pause move", help: "Pause or resume the running migration (between slots).", danger: .caution, action: .toggleMigrationPause, disabledReason: migrating),
         Binding([.character("X")], label: "cancel move", help: "Cancel the running migration: the slots in progress finish, none is left open.", danger: .caution, action: .cancelMigration, disabledReason: migrating),
         Binding([.character(">")], label: "replay faster", help: "Replay: play faster (1x, 2x, 5x, 10x, 30x, 60x); p pauses.", action: .replayKey(.faster), disabledReason: replaying),

@@ -147,6 +147,8 @@ public enum Reducer {
             ActionReducer.surveyed(plans, id: id, &state)
         case .migrationSurveyFailed(let reason, let id):
             ActionReducer.surveyFailed(reason, id: id, &state)
+        case .actionAccessChecked(let access):
+            ActionReducer.accessChecked(access, &state)
         case .migrationProgress(let progress):
             state.operations.migration?.progress = progress
         case .migrationFinished(let summary, _):

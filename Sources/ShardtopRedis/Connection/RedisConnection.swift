@@ -140,6 +140,8 @@ public final class RedisConnection: Sendable {
             throw RedisClientError.authenticationFailed(user: options.user ?? "default", address: address, detail: sanitizedForDisplay(failure))
         }
         if let failure = replies.last?.errorMessage {
+            // Naming the connection is a courtesy: a user without +client|setname still connects.
+            if failure.hasPrefix("NOPERM") { return }
             // NOAUTH here means the node wants a password we were not given.
             if failure.hasPrefix("NOAUTH") {
                 throw RedisClientError.authenticationFailed(

@@ -53,9 +53,10 @@ public struct FallbackLogSource: LogSource {
             return [.note("cannot read SLOWLOG from \(client.address): \(sanitizedForDisplay(String(describing: error)))", level: .warning)]
         }
         // COMMAND INFO answers [nil] for a command the server does not have. Where COMMANDLOG
-        // exists, SLOWLOG reads the same "slow" log, so only one of them is shown.
+        // exists, SLOWLOG reads the same "slow" log, so only one of them is shown; a user without
+        // +commandlog|get (the README's monitoring line, which redis 7.0 must accept) gets SLOWLOG.
         if let info = replies[2].array, let entry = info.first, entry != .null,
-           let reply = try? await client.send([["COMMANDLOG", "GET", String(count), "slow"]]).first {
+           let reply = try? await client.send([["COMMANDLOG", "GET", String(count), "slow"]]).first, reply.errorMessage == nil {
             return Self.slowlog(reply, name: "commandlog slow") + Self.latency(replies[1])
         }
         return Self.slowlog(replies[0], name: "slowlog") + Self.latency(replies[1])

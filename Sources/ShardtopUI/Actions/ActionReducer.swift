@@ -247,6 +247,22 @@ enum ActionReducer {
         state.dialog = .migration(dialog)
     }
 
+    /// A denied kind disables its keys (Bindings); a move being surveyed when its own check says
+    /// no is refused in its dialog, before anything was sent.
+    static func accessChecked(_ access: ActionAccess, _ state: inout AppState) {
+        state.actionAccess = access
+        if let denied = access.migration, case .migration(var dialog) = state.dialog, dialog.stage == .surveying {
+            dialog.stage = .refused(["refusing to move slots: \(denied)"])
+            state.dialog = .migration(dialog)
+        }
+        if let reason = access.failover ?? access.migration {
+            let off = [access.failover.map { _ in "failover" }, access.migration.map { _ in "migration" }].compactMap { $0 }
+            state.status = "\(off.joined(separator: " and ")) disabled: \(reason)"
+        } else if let note = access.note {
+            state.status = note
+        }
+    }
+
     static func surveyFailed(_ reason: String, id: Int, _ state: inout AppState) {
         guard case .migration(var dialog) = state.dialog, dialog.stage == .surveying, dialog.surveyId == id else { return }
         dialog.stage = .refused(["could not survey the slots: \(reason)"])

@@ -62,6 +62,8 @@ struct FailoverCommand: AsyncParsableCommand {
         guard preflight.offeredModes(defaultFailed: defaultFailed).contains(mode) else {
             throw fail("\(mode.label) is offered only when the primary is down (the cluster marks it failed or suspected) or a default failover of this replica failed; run without --\(mode.rawValue) first", code: ExitStatus.problemsFound)
         }
+        try await session.requirePermissions(ActionPermissions.touches(failoverTo: preflight.replica.address), action: "failover",
+                                             verb: "fail over", nodes: [preflight.replica])
         let confirmed = try preflight.confirmation(for: mode).map { try session.confirmTyped($0) }
             ?? session.confirm("Send \(mode.command.joined(separator: " ")) to \(preflight.replica.address)?")
         guard confirmed else {

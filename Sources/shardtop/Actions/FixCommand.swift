@@ -46,6 +46,9 @@ struct FixCommand: AsyncParsableCommand {
         // Open slots are what fix repairs; anything else wrong comes first.
         let problems = ActionPreconditions.blockingProblems(session.snapshot, allowing: ["open-slot", "cluster-state"])
         if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "fix open slots"), code: ExitStatus.problemsFound) }
+        let involved = repairs.flatMap { [$0.sourceId, $0.targetId] }.compactMap { session.snapshot.node(id: $0) }
+        try await session.requirePermissions(ActionPermissions.touches(fixing: repairs, snapshot: session.snapshot),
+                                             action: "fix", verb: "fix open slots", nodes: involved)
         print("\(repairs.count) open slot\(repairs.count == 1 ? "" : "s"):")
         let repairer = SlotRepairer(links: session.links, settings: migration.settings)
         for repair in repairs {

@@ -68,6 +68,8 @@ struct MigrateCommand: AsyncParsableCommand {
             throw fail(ActionPreconditions.refusal(problems, action: "migrate"), code: ExitStatus.problemsFound)
         }
         plans = try plans.map { try PathOverride.apply(migration.path, to: $0) }
+        try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
+                                             action: "migrate", verb: "migrate slots", nodes: plans.involvedNodes(session.snapshot))
         try await MigrationExecution(session: session, settings: migration.settings, action: "migrate").preview(plans).execute(plans)
     }
 }

@@ -32,7 +32,7 @@ struct MigrationExecution {
         defer { watcher.cancel(); interrupt.uninstall() }
 
         let runner = MigrationRunner(links: session.links, settings: settings, control: control)
-        let primaries = session.snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+        let primaries = session.reachablePrimaries
         let printer = session.progressPrinter()
         for plan in plans {
             let nodes = [plan.sourceId, plan.targetId].compactMap { session.snapshot.node(id: $0) }

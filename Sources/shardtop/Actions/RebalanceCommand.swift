@@ -62,6 +62,8 @@ struct RebalanceCommand: AsyncParsableCommand {
             guard let source = snapshot.node(id: move.fromId), let target = snapshot.node(id: move.toId) else { continue }
             plans.append(try PathOverride.apply(migration.path, to: MigrationPlanner.plan(source: source, target: target, slots: move.slots)))
         }
+        try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
+                                             action: "rebalance", verb: "rebalance", nodes: plans.involvedNodes(snapshot))
         try await MigrationExecution(session: session, settings: migration.settings, action: "rebalance").execute(plans)
     }
 }

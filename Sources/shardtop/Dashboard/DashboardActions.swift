@@ -34,12 +34,19 @@ final class DashboardActions: @unchecked Sendable {
             let snapshot = store?.snapshotOfState.snapshot
             let primary = snapshot?.nodes.first { $0.address == address }?.primaryId.flatMap { snapshot?.node(id: $0)?.address }
             Task {
+                if let denied = await deniedAccess(ActionPermissions.touches(failoverTo: address), \.failover) {
+                    store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "refused before sending: \(denied)"))
+                    return
+                }
                 if let rejection = await FailoverRunner.send(mode, to: address, primary: primary, links: links) {
                     store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "rejected: \(rejection)"))
                 }
             }
         case .surveyMigration(let plans, let id):
             Task {
+                let primaries = store?.snapshotOfState.snapshot?.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address) ?? []
+                // A denial refuses the dialog that is surveying (ActionReducer.accessChecked).
+                if await deniedAccess(ActionPermissions.touches(migrating: plans, primaries: primaries), \.migration) != nil { return }
                 do {
                     var surveyed: [MigrationPlan] = []
                     for plan in plans { surveyed.append(try await MigrationSurvey.survey(plan, links: links)) }
@@ -99,6 +106,17 @@ final class DashboardActions: @unchecked Sendable {
             }
         }
         store?.dispatch(.migrationFinished("migration done: \(moved) slot\(moved == 1 ? "" : "s"), \(keys) key\(keys == 1 ? "" : "s") moved", succeeded: true))
+    }
+
+    /// The ACL preflight of one action, now that its nodes (and path) are known. On a denial the
+    /// store learns it (that kind's keys are disabled with the reason) and the reason is returned.
+    private func deniedAccess(_ touches: [ACLTouch], _ kind: WritableKeyPath<ActionAccess, String?>) async -> String? {
+        let result = await ACLPreflight.check(touches, links: links)
+        guard let reason = result.denialReason, let store else { return result.denialReason }
+        var access = store.snapshotOfState.actionAccess
+        access[keyPath: kind] = reason
+        store.dispatch(.actionAccessChecked(access))
+        return reason
     }
 
     private func record(_ draft: JournalDraft) {

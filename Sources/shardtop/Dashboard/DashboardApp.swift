@@ -36,6 +36,7 @@ final class DashboardApp: @unchecked Sendable {
     private let actions: DashboardActions
     private let replay: ReplayDriver?
     private let logs: DashboardLogs
+    private let permissions: DashboardPermissions
     private var store: DashboardStore?
     private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
@@ -55,6 +56,7 @@ final class DashboardApp: @unchecked Sendable {
             options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
             seedText: configuration.seeds.map(\.description).joined(separator: ",")
         )
+        self.permissions = DashboardPermissions(options: configuration.options)
         self.themeIndex = configuration.themeNames.firstIndex(of: configuration.theme.name) ?? 0
     }
 
@@ -87,6 +89,7 @@ final class DashboardApp: @unchecked Sendable {
         actions.attach(store)
         replay?.attach(store)
         logs.attach(store)
+        permissions.attach(store)
         try terminal.start(
             onKey: { key in store.handle(key) },
             onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
@@ -157,6 +160,8 @@ final class DashboardApp: @unchecked Sendable {
                 let (snapshot, events) = await poller.tick()
                 store?.dispatch(.snapshotArrived(snapshot, events))
                 logs.follow(snapshot)
+                // --read-only already disables every action: nothing to ask the nodes.
+                if !configuration.readOnly { permissions.follow(snapshot) }
                 if let recorder = configuration.recorder {
                     do { try recorder.append(snapshot, events: events) } catch { store?.dispatch(.status("recording stopped: \(error)")) }
                 }
