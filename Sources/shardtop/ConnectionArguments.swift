@@ -88,7 +88,10 @@ struct ConnectionArguments: ParsableArguments {
             guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
                 throw fail("cannot read password file \(passwordFile)")
             }
-            password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+            guard let first = Self.passwordLine(text) else {
+                throw fail("password file \(passwordFile) is empty: put the password on its first line")
+            }
+            password = first
         } else if let value = environment["SHARDTOP_PASSWORD"] ?? environment["REDISCLI_AUTH"], !value.isEmpty {
             password = value
         } else if let inline = parsed.compactMap(\.inlinePassword).first {
@@ -106,6 +109,15 @@ struct ConnectionArguments: ParsableArguments {
         var unique: [NodeAddress] = []
         for seed in parsed where !unique.contains(seed.address) { unique.append(seed.address) }
         return (unique, options)
+    }
+
+    /// The first line, without its line ending (LF or CRLF: a file saved on Windows ends in "\r\n",
+    /// and in Swift that pair is one Character, so splitting on "\n" would keep it). nil when empty.
+    static func passwordLine(_ text: String) -> String? {
+        let scalars = text.unicodeScalars
+        let end = scalars.firstIndex { $0 == "\n" || $0 == "\r" } ?? scalars.endIndex
+        let line = String(scalars[..<end])
+        return line.isEmpty ? nil : line
     }
 
     /// TLS from the flags, the seeds' scheme and the context, field by field (flags win).

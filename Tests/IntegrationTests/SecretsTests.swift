@@ -94,6 +94,16 @@ import ShardtopRedis
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile)
         let kept = try await CLI.run(["check", "\(lab.seed)", "--user", "ops", "--password-file", passwordFile])
         #expect(!kept.errorOutput.contains("warning"), "\(kept.errorOutput)")
+
+        // A file saved on Windows (CRLF) works; an empty one is refused in one line, not sent.
+        let crlf = work + "/crlf"
+        FileManager.default.createFile(atPath: crlf, contents: Data("\(secret)\r\n".utf8), attributes: [.posixPermissions: 0o600])
+        let windows = try await CLI.run(["check", "\(lab.seed)", "--user", "ops", "--password-file", crlf])
+        #expect(windows.status == 0, "\(windows.errorOutput)")
+        let empty = work + "/empty"
+        FileManager.default.createFile(atPath: empty, contents: Data(), attributes: [.posixPermissions: 0o600])
+        let refused = try await CLI.run(["check", "\(lab.seed)", "--user", "ops", "--password-file", empty])
+        #expect(refused.status == 2 && refused.errorOutput.contains("is empty"), "\(refused.errorOutput)")
     }
 
     /// Every process below `pid` (the tmux pane's shell runs the dashboard as its child).

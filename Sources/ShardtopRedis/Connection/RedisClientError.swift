@@ -22,7 +22,7 @@ public enum RedisClientError: Error, Hashable, CustomStringConvertible {
         case .connectionClosed: "connection closed by the node"
         case .protocolViolation(let detail): "protocol error from node: \(detail)"
         case .authenticationFailed(let user, let address, let detail): "authentication failed for user \(user) on node \(address): \(detail)"
-        case .backingOff(let lastError, let millis): "\(lastError) (retrying in \(millis) ms)"
+        case .backingOff(let lastError, let millis): "\(lastError) (retrying \(millis < 1 ? "on the next poll" : "in \(millis) ms"))"
         case .unexpectedReply(let detail): "unexpected reply: \(detail)"
         case .tls(_, let reason): "TLS: \(reason)"
         }

@@ -218,10 +218,11 @@ public final class RedisConnection: Sendable {
         return try await Self.connect(to: address, options: options, group: channel.eventLoop)
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if let io = error as? IOError { return io.description }
+    /// "connection refused", not NIO's "connection reset (error set): Connection refused) (errno: 111)".
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
         if let connect = error as? NIOConnectionError {
-            return connect.connectionErrors.first.map { "\($0.error)" } ?? "\(connect)"
+            return connect.connectionErrors.first.map { describe($0.error) } ?? "\(connect)"
         }
         return "\(error)"
     }
