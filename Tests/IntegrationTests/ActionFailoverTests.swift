@@ -6,7 +6,7 @@ import ShardtopRedis
 
 /// Failover on real servers, with a writer that records every acknowledged write.
 /// Serialized: timing assertions must not compete with other clusters for the machine's cores.
-@Suite(.serialized) struct ActionFailoverTests {
+@Suite(.serialized, .oneClusterAtATime) struct ActionFailoverTests {
     /// Default failover while a writer hammers the primary's slots: nothing acknowledged is lost,
     /// and the tracking sees the flip within 1 s of an independent 50 ms poller of the replica's ROLE.
     @Test(arguments: Engine.allCases)

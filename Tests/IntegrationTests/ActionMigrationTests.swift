@@ -6,7 +6,7 @@ import ShardtopRedis
 
 /// Slot migration on real servers under a writer that records every acknowledged write; the
 /// independent judge of the end state is `redis-cli --cluster check`.
-@Suite(.serialized) struct ActionMigrationTests {
+@Suite(.serialized, .oneClusterAtATime) struct ActionMigrationTests {
     /// Legacy path (forced on Valkey, which would otherwise go atomic): 1 slot, then 200 slots,
     /// then a range through the headless command.
     @Test(arguments: Engine.allCases)

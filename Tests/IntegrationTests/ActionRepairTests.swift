@@ -7,7 +7,7 @@ import ShardtopRedis
 /// The safety rules of the migration engine on real servers: BUSYKEY stops and names the keys,
 /// a premature finalise is impossible, and a shardtop killed mid-migration leaves open slots that
 /// `shardtop fix` settles either way without losing a key.
-@Suite(.serialized) struct ActionRepairTests {
+@Suite(.serialized, .oneClusterAtATime) struct ActionRepairTests {
     /// A stale key with a different value on the target: the migration stops with busyKeys naming it,
     /// overwrites nothing, leaves the slot open; rollback then meets the same conflict (correct), and
     /// once the stale key is removed by hand `shardtop fix --rollback` settles the slot.

@@ -4,7 +4,7 @@ import ShardtopCore
 import ShardtopRedis
 
 /// AUTH with an ACL user, from the environment; a wrong password is a clear error, never echoed.
-@Suite(.serialized) struct AuthTests {
+@Suite(.serialized, .oneClusterAtATime) struct AuthTests {
     @Test(arguments: Engine.allCases)
     func aclUserFromEnvironmentWorksAndWrongPasswordIsClear(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine, replicas: 0) else { return }

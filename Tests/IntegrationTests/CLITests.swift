@@ -4,7 +4,7 @@ import ShardtopCore
 import ShardtopRedis
 
 /// The headless commands as a script sees them: output, JSON field names, exit codes.
-@Suite(.serialized) struct CLITests {
+@Suite(.serialized, .oneClusterAtATime) struct CLITests {
     @Test func badSeedIsOneLineAndExitTwo() async throws {
         let result = try await CLI.run(["check", "not-an-address"])
         #expect(result.status == 2)

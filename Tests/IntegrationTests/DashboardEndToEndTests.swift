@@ -7,7 +7,7 @@ import ShardtopCore
 import ShardtopRedis
 
 /// Drives the real binary in tmux against a real lab cluster, the way an operator sees it.
-@Suite(.serialized) struct DashboardEndToEndTests {
+@Suite(.serialized, .oneClusterAtATime) struct DashboardEndToEndTests {
     @Test func dashboardShowsTheClusterSwitchesScreensResizesAndRestoresTheTerminal() async throws {
         guard let tmux = Tmux.find() else {
             if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }

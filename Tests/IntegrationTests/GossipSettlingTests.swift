@@ -6,7 +6,7 @@ import ShardtopRedis
 /// After a move, other nodes learn the new owner by gossip. `migrate` returns as soon as the move
 /// is done; the commands that judge the cluster afterwards (`check`, the next action's refusal
 /// check) wait out that in-flight disagreement instead of reporting it.
-@Suite struct GossipSettlingTests {
+@Suite(.serialized, .oneClusterAtATime) struct GossipSettlingTests {
     @Test(arguments: Engine.allCases)
     func backToBackMigrationsAndACheckRightAfterDoNotTripOnGossip(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine) else { return }

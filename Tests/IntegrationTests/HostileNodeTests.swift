@@ -6,7 +6,7 @@ import ShardtopRedis
 
 /// A fake node sends hostile replies; the poller reports a clear error for it while the real
 /// cluster beside it is polled normally.
-@Suite(.serialized) struct HostileNodeTests {
+@Suite(.serialized, .oneClusterAtATime) struct HostileNodeTests {
     static let payloads: [(name: String, bytes: [UInt8], expect: String)] = [
         ("huge bulk length", Array("$9223372036854775807\r\n".utf8), "exceeds"),
         ("huge array", Array("*2147483647\r\n".utf8), "exceeds"),

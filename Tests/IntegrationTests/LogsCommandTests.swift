@@ -5,7 +5,7 @@ import ShardtopRedis
 
 /// `shardtop logs` against real clusters: the lab's nodes log to files on this host, so the
 /// file source is chosen; a node started with an empty logfile falls back with the reason.
-@Suite(.serialized) struct LogsCommandTests {
+@Suite(.serialized, .oneClusterAtATime) struct LogsCommandTests {
     @Test(arguments: Engine.allCases)
     func printsGrepsAndFallsBack(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1) else { return }

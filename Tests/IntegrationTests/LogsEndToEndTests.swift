@@ -4,7 +4,7 @@ import ShardtopCore
 import ShardtopRedis
 
 /// The logs screen and the incident timeline, driven in tmux against real lab clusters.
-@Suite(.serialized) struct LogsEndToEndTests {
+@Suite(.serialized, .oneClusterAtATime) struct LogsEndToEndTests {
     func tmux() -> Tmux? {
         guard let binary = Tmux.find() else {
             if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }

@@ -8,7 +8,7 @@ import ShardtopUI
 /// `--record` then `replay`: a 60 s recording of a real cluster, with a failover in the middle,
 /// replays to the same screens at the same snapshot times. Live and replay go through the same
 /// actions the dashboard dispatches (the clock set to the snapshot's time, then the snapshot).
-@Suite(.serialized) struct RecordingReplayTests {
+@Suite(.serialized, .oneClusterAtATime) struct RecordingReplayTests {
     static let screens: [ScreenID] = [.overview, .nodes, .slots, .replication, .events]
 
     func render(_ state: AppState) -> [String] {

