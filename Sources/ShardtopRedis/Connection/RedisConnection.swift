@@ -188,9 +188,15 @@ public final class RedisConnection: Sendable {
         let channel = self.channel
         // The deadline is enforced on the event loop: closing the channel fails the promise,
         // so the promise has exactly one writer (the handler) and the caller is never left waiting.
+        let endReason = self.endReason
         let timer = channel.eventLoop.scheduleTask(in: deadline) {
-            promise.fail(RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000)))
+            // Closed before the caller hears of the timeout, so a caller that then asks `isActive`
+            // (the MIGRATE re-check) sees it closed; the close fails the request as "closed", which
+            // `endReason` turns back into the timeout.
+            let timedOut = RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000))
+            endReason.withLockedValue { if $0 == nil { $0 = timedOut } }
             channel.close(promise: nil)
+            promise.fail(timedOut)
         }
         defer { timer.cancel() }
         do {
