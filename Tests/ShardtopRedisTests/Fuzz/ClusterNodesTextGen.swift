@@ -112,7 +112,8 @@ enum ClusterNodesTextGen {
         }
         var text = String(scalars)
         // A leading "[" with a trailing "]" is stripped as IPv6 brackets; keep generated hosts literal.
-        if text.hasPrefix("[") { text = "x" + text }
+        // Compared by scalar: "[" followed by a combining mark is one Character, not "[".
+        if text.unicodeScalars.first == "[" { text = "x" + text }
         return text
     }
 }
