@@ -36,9 +36,9 @@ struct CheckCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for finding in findings {
             if json, let data = try? encoder.encode(finding) {
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: TerminalSafe.json(data), as: UTF8.self))
             } else {
-                print("\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)")
+                print(TerminalSafe.line("\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)"))
             }
         }
         let reachable = snapshot.nodes.filter { $0.error == nil }.count
@@ -51,6 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     private func printSummary(_ line: String) {
+        let line = TerminalSafe.line(line)  // carries the server's cluster_state
         if json {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         } else {

@@ -28,7 +28,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(SnapshotDocument(snapshot: snapshot, findings: findings))
-            FileHandle.standardOutput.write(data)
+            FileHandle.standardOutput.write(TerminalSafe.json(data))
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             print(SnapshotTable.render(snapshot, findings: findings), terminator: "")

@@ -50,7 +50,7 @@ struct WatchCommand: AsyncParsableCommand {
             }
             for event in events {
                 if json, let data = try? encoder.encode(event) {
-                    emit(String(decoding: data, as: UTF8.self))
+                    emit(String(decoding: TerminalSafe.json(data), as: UTF8.self))
                 } else {
                     emit("\(Self.clock(event.time)) \(event.severity.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(event.message)")
                 }
@@ -72,8 +72,9 @@ struct WatchCommand: AsyncParsableCommand {
         return formatter.string(from: date)
     }
 
-    /// Unbuffered, so `watch | tee` and log shippers see each line as it happens.
+    /// Unbuffered, so `watch | tee` and log shippers see each line as it happens. Escaped, as
+    /// events quote server text (a no-op on JSON, which holds no raw control byte by then).
     private func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalSafe.line(line) + "\n").utf8))
     }
 }

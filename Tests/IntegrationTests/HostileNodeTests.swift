@@ -77,3 +77,56 @@ import ShardtopRedis
         await client.close()
     }
 }
+
+/// A node whose replies are well-formed but whose text is hostile: escapes in its hostname,
+/// version and cluster_state. What the CLI prints (table, JSON, check) holds none of them raw.
+@Suite struct HostileTextTests {
+    static let escapes = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{7F}"
+
+    static func answer(_ command: [String], port: Int) -> [UInt8] {
+        let id = "6b962a110a5c07a3c0d43298b222b8805bfcf8f3"
+        let nodes = "\(id) 127.0.0.1:\(port)@\(port % 10_000 + 1),host\(escapes) myself,master - 0 0 1 connected 0-16383\n"
+        let info = "redis_version:7.0\(escapes)\r\nrole:master\r\n"
+        let clusterInfo = "cluster_state:ok\(escapes)\r\ncluster_known_nodes:1\r\n"
+        let reply: String
+        switch command.first?.uppercased() {
+        case "CLUSTER" where command.count > 1 && command[1].uppercased() == "NODES": reply = nodes
+        case "CLUSTER": reply = clusterInfo
+        case "INFO": reply = info
+        default: return Array("+OK\r\n".utf8)
+        }
+        return Array("$\(reply.utf8.count)\r\n\(reply)\r\n".utf8)
+    }
+
+    /// Any C0 control but the line breaks, DEL, or any C1 control.
+    static func rawControls(_ text: String) -> [UInt32] {
+        text.unicodeScalars.map(\.value).filter { ($0 < 0x20 && $0 != 0x0A) || (0x7F..<0xA0).contains($0) }
+    }
+
+    @Test func snapshotTableJSONAndCheckPrintServerTextEscaped() async throws {
+        let fake = try await HostileNode.start(.script { command, port in Self.answer(command, port: port) })
+        defer { fake.stop() }
+        let seed = "\(fake.address)"
+
+        let table = try await CLI.run(["snapshot", seed])
+        #expect(table.status == 0, "\(table.errorOutput)")
+        #expect(Self.rawControls(table.output).isEmpty, "\(table.output.debugDescription)")
+        #expect(table.output.contains("redis 7.0\\x1B]0;pwned\\x07\\x1B[2J\\x9B31m\\x7F"))
+        #expect(table.output.hasPrefix("cluster ok\\x1B"))
+
+        let json = try await CLI.run(["snapshot", seed, "--json"])
+        #expect(json.status == 0, "\(json.errorOutput)")
+        #expect(Self.rawControls(json.output).isEmpty, "\(json.output.debugDescription)")
+        // Escaped, not altered: a JSON reader gets the server's text back exactly.
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let node = try #require((document["nodes"] as? [[String: Any]])?.first)
+        #expect(node["hostname"] as? String == "host" + Self.escapes)
+        #expect(node["version"] as? String == "7.0" + Self.escapes)
+        #expect(document["state"] as? String == "ok" + Self.escapes)
+
+        for arguments in [["check", seed], ["check", seed, "--json"]] {
+            let check = try await CLI.run(arguments)
+            #expect(Self.rawControls(check.output + check.errorOutput).isEmpty, "\(arguments): \(check.output.debugDescription)")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ShardtopCore
+import ShardtopRedis
 
 /// A TCP server that speaks just enough to look like a node, then misbehaves.
 /// Used to show that a broken or malicious node gets a clear error and harms nobody else.
@@ -10,6 +11,9 @@ final class HostileNode: Sendable {
         case reply([UInt8])
         /// Accepts the connection and never answers (like a SIGSTOPped node, but forever).
         case silent
+        /// Answers each command (decoded as RESP) with the bytes this returns for it, given the
+        /// node's own port (for its `myself` line): a well-formed conversation with hostile content.
+        case script(@Sendable (_ command: [String], _ port: Int) -> [UInt8])
     }
 
     let address: NodeAddress
@@ -39,11 +43,25 @@ final class HostileNode: Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let behaviour: Behaviour
+        private var pending = ByteBuffer()
+        private var parser = RESPParser()
         init(behaviour: Behaviour) { self.behaviour = behaviour }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case .reply(let bytes) = behaviour else { return }
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            switch behaviour {
+            case .reply(let bytes):
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            case .silent:
+                return
+            case .script(let answer):
+                var input = unwrapInboundIn(data)
+                pending.writeBuffer(&input)
+                var out = context.channel.allocator.buffer(capacity: 0)
+                while let command = try? parser.parse(&pending) {
+                    out.writeBytes(answer(command.array?.compactMap(\.string) ?? [], context.channel.localAddress?.port ?? 0))
+                }
+                context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            }
         }
     }
 }
