@@ -67,6 +67,23 @@ import ShardtopRedis
         #expect(elapsed < .seconds(3))
     }
 
+    /// Many elements, each under every per-element cap, still cannot grow one reply past maxReplyBytes.
+    @Test func aReplyPastTheTotalCapIsRefusedWhileArriving() async throws {
+        let endless = Array("*1000000\r\n".utf8) + Array(repeating: Array("$1\r\nx\r\n".utf8), count: 30_000).flatMap { $0 }
+        let fake = try await HostileNode.start(.reply(endless))
+        defer { fake.stop() }
+        var options = TestServers.fastOptions
+        options.limits.maxReplyBytes = 64 * 1024
+        let client = NodeClient(address: fake.address, options: options)
+        defer { Task { await client.close() } }
+        do {
+            _ = try await client.send([["PING"]])
+            Issue.record("a 210 KB reply passed a 64 KiB cap")
+        } catch {
+            #expect("\(error)".contains("a reply larger than 64 KiB"), "\(error)")
+        }
+    }
+
     @Test func connectionSurvivesNothingButReportsEveryRequest() async throws {
         let fake = try await HostileNode.start(.reply(Array("$9223372036854775807\r\n".utf8)))
         defer { fake.stop() }

@@ -36,7 +36,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private let endReason: NIOLockedValueBox<RedisClientError?>
     private var answeredAnything = false
 
-    init(address: NodeAddress, tls: TLSSettings?, endReason: NIOLockedValueBox<RedisClientError?>) {
+    private let limits: RESPLimits
+
+    init(address: NodeAddress, tls: TLSSettings?, endReason: NIOLockedValueBox<RedisClientError?>, limits: RESPLimits = .default) {
+        self.limits = limits
         self.address = address
         self.tls = tls
         self.endReason = endReason
@@ -86,6 +89,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
         } else if tls == nil, !answeredAnything, let io = error as? IOError, io.errnoCode == ECONNRESET {
             // A TLS server drops a connection whose first bytes are not a TLS hello.
             mapped = .tls(address: address, reason: "the node reset the connection before answering: does it require TLS? (use --tls or rediss://)")
+        } else if error is ByteToMessageDecoderError.PayloadTooLargeError {
+            let cap = limits.maxReplyBytes >= 1 << 20 ? "\(limits.maxReplyBytes >> 20) MiB" : "\(limits.maxReplyBytes >> 10) KiB"
+            mapped = .protocolViolation("a reply larger than \(cap) (refused before it all arrived)")
         } else if let protocolError = error as? RESPProtocolError {
             mapped = .protocolViolation(String(describing: protocolError))
         } else if let clientError = error as? RedisClientError {

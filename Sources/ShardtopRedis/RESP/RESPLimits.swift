@@ -9,13 +9,19 @@ public struct RESPLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// Longest simple line (`+`, `-`, `,`, `(`...) accepted before its CRLF.
     public var maxLineLength: Int
+    /// Most bytes one reply may occupy while it is still arriving. The caps above hold per
+    /// element; without this, a reply of many elements each under them (an endless attribute
+    /// chain, a million 64 MiB bulks) would grow the buffer until the request deadline.
+    public var maxReplyBytes: Int
 
     public init(
         maxBulkLength: Int = 64 * 1024 * 1024,
         maxElements: Int = 1_048_576,
         maxDepth: Int = 32,
-        maxLineLength: Int = 64 * 1024
+        maxLineLength: Int = 64 * 1024,
+        maxReplyBytes: Int = 256 * 1024 * 1024
     ) {
+        self.maxReplyBytes = maxReplyBytes
         self.maxBulkLength = maxBulkLength
         self.maxElements = maxElements
         self.maxDepth = maxDepth
