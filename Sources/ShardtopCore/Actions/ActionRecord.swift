@@ -16,9 +16,14 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     public var commands: [String]
     public var outcome: Outcome
     public var detail: String
+    /// Every node id of the cluster when the entry was written: its identity. Addresses are reused
+    /// by other clusters (every lab starts on 127.0.0.1), node ids are random 160-bit values.
+    /// Absent in entries written before it existed.
+    public var clusterNodeIds: [String]?
 
     public init(time: Double, user: String, host: String, cluster: String, action: String,
-                nodes: [String], commands: [String], outcome: Outcome, detail: String) {
+                nodes: [String], commands: [String], outcome: Outcome, detail: String, clusterNodeIds: [String]? = nil) {
+        self.clusterNodeIds = clusterNodeIds
         self.time = time
         self.user = user
         self.host = host
@@ -28,6 +33,24 @@ public struct ActionRecord: Sendable, Hashable, Codable {
         self.commands = commands
         self.outcome = outcome
         self.detail = detail
+    }
+
+    /// Whether this entry is about the cluster `snapshot` shows: it names one of its node ids. An
+    /// entry from before `clusterNodeIds` is matched by the id prefixes in its `nodes`
+    /// ("127.0.0.1:7000 0a55a818"); one that names no node at all cannot be placed and is not shown.
+    public func belongs(to snapshot: ClusterSnapshot) -> Bool {
+        let ids = snapshot.nodes.map(\.id).filter { !$0.hasPrefix("?") }
+        if let clusterNodeIds, !clusterNodeIds.isEmpty {
+            let known = Set(ids)
+            return clusterNodeIds.contains { known.contains($0) }
+        }
+        let prefixes = nodes.compactMap { $0.split(separator: " ").last.map(String.init) }.filter { $0.count >= 8 }
+        return prefixes.contains { prefix in ids.contains { $0.hasPrefix(prefix) } }
+    }
+
+    /// The identity to record for `snapshot`: every known node id.
+    public static func nodeIds(of snapshot: ClusterSnapshot) -> [String] {
+        snapshot.nodes.map(\.id).filter { !$0.hasPrefix("?") }.sorted()
     }
 
     /// The cluster's identity as recorded: the seed and the smallest primary id (stable across

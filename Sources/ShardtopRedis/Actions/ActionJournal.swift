@@ -27,10 +27,10 @@ public struct ActionJournal: Sendable {
 
     /// A record stamped now, with this user and host: what every action step writes.
     public static func entry(cluster: String, action: String, nodes: [String], commands: [String],
-                             outcome: ActionRecord.Outcome, detail: String) -> ActionRecord {
+                             outcome: ActionRecord.Outcome, detail: String, clusterNodeIds: [String]? = nil) -> ActionRecord {
         let (user, host) = identity
         return ActionRecord(time: Date().timeIntervalSince1970, user: user, host: host, cluster: cluster, action: action,
-                            nodes: nodes, commands: commands, outcome: outcome, detail: detail)
+                            nodes: nodes, commands: commands, outcome: outcome, detail: detail, clusterNodeIds: clusterNodeIds)
     }
 
     public func append(_ record: ActionRecord) throws {

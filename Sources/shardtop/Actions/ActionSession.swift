@@ -91,7 +91,8 @@ final class ActionSession: @unchecked Sendable {
     func record(_ action: String, nodes: [SnapshotNode], commands: [String], outcome: ActionRecord.Outcome, detail: String) {
         let record = ActionJournal.entry(
             cluster: ActionRecord.clusterName(seed: seedText, snapshot: snapshot), action: action,
-            nodes: nodes.map { "\($0.address) \($0.id.prefix(8))" }, commands: commands, outcome: outcome, detail: detail
+            nodes: nodes.map { "\($0.address) \($0.id.prefix(8))" }, commands: commands, outcome: outcome, detail: detail,
+            clusterNodeIds: ActionRecord.nodeIds(of: snapshot)
         )
         do { try journal.append(record) } catch { printError("warning: cannot write the action journal \(journal.path): \(error.localizedDescription)") }
     }

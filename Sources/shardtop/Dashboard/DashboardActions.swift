@@ -22,9 +22,11 @@ final class DashboardActions: @unchecked Sendable {
     func attach(_ store: DashboardStore) { self.store = store }
 
     /// Recent journal entries for the timeline at start.
-    func loadJournal() {
-        let recent = journal.recent(limit: 100)
-        if !recent.isEmpty { store?.dispatch(.journalArrived(recent)) }
+    /// Recent journal entries about this cluster, once its first snapshot says which cluster it is:
+    /// the journal is one file for every cluster the operator touches.
+    func loadJournal(for snapshot: ClusterSnapshot) {
+        let recent = journal.recent(limit: 500).filter { $0.belongs(to: snapshot) }.suffix(100)
+        if !recent.isEmpty { store?.dispatch(.journalArrived(Array(recent))) }
     }
 
     func perform(_ effect: Effect) {
@@ -123,7 +125,8 @@ final class DashboardActions: @unchecked Sendable {
         let snapshot = store?.snapshotOfState.snapshot
         let record = ActionJournal.entry(
             cluster: snapshot.map { ActionRecord.clusterName(seed: seedText, snapshot: $0) } ?? seedText,
-            action: draft.action, nodes: draft.nodes, commands: draft.commands, outcome: draft.outcome, detail: draft.detail
+            action: draft.action, nodes: draft.nodes, commands: draft.commands, outcome: draft.outcome, detail: draft.detail,
+            clusterNodeIds: snapshot.map(ActionRecord.nodeIds(of:))
         )
         do {
             try journal.append(record)

@@ -104,7 +104,6 @@ final class DashboardApp: @unchecked Sendable {
         if let replay {
             polling = Task { await replay.run() }
         } else {
-            actions.loadJournal()
             polling = Task { await self.pollLoop() }
         }
         let clock = Task { [replay] in
@@ -149,6 +148,7 @@ final class DashboardApp: @unchecked Sendable {
     }
 
     private func pollLoop() async {
+        var journalLoaded = false
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let (isPaused, chosen) = lock.withLock { (paused, interval) }
@@ -159,6 +159,10 @@ final class DashboardApp: @unchecked Sendable {
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
                 store?.dispatch(.snapshotArrived(snapshot, events))
+                if !journalLoaded && snapshot.nodes.contains(where: { !$0.isUnknownSeed }) {
+                    actions.loadJournal(for: snapshot)
+                    journalLoaded = true
+                }
                 logs.follow(snapshot)
                 // --read-only already disables every action: nothing to ask the nodes.
                 if !configuration.readOnly { permissions.follow(snapshot) }
