@@ -32,7 +32,7 @@ public enum ClusterCheck {
             let names = snapshot.disagreeingNodes.map { id in snapshot.node(id: id).map { "\($0.address)" } ?? short(id) }
             findings.append(Finding(
                 severity: .error, code: "views-disagree",
-                message: "\(names.count) node\(names.count == 1 ? "" : "s") disagree with the majority on slot ownership: \(names.joined(separator: ", "))",
+                message: "\(names.count) node\(names.count == 1 ? " disagrees" : "s disagree") with the majority on slot ownership: \(names.joined(separator: ", "))",
                 nodes: snapshot.disagreeingNodes
             ))
         }

@@ -11,6 +11,10 @@ public struct SlotRepair: Sendable, Hashable {
         case importingOnly = "importing-only"
         /// The target already owns the slot (finalised there) but the source still has its mark.
         case finalisedOnTarget = "finalised-on-target"
+        /// The target imports from a node that no longer owns the slot: the source failed over, and
+        /// its promoted replica owns the slot without the MIGRATING mark (redis 7.0 does not
+        /// replicate it). `sourceId` is the new owner; `formerSourceId` the node the target names.
+        case sourceFailedOver = "source-failed-over"
     }
 
     public var slot: Int
@@ -21,6 +25,8 @@ public struct SlotRepair: Sendable, Hashable {
     public var targetId: String
     /// Who the majority says owns the slot now.
     public var ownerId: String?
+    /// For `.sourceFailedOver`: the node the target's IMPORTING mark names.
+    public var formerSourceId: String?
 
     public var explanation: String {
         switch kind {
@@ -32,6 +38,8 @@ public struct SlotRepair: Sendable, Hashable {
             "slot \(slot) is marked IMPORTING on the target but the source is not MIGRATING (stopped at the first step, or the source restarted). Resume opens the source and moves the keys; roll back returns any keys that reached the target and clears the mark."
         case .finalisedOnTarget:
             "slot \(slot) already belongs to the target but the source still marks it MIGRATING. Resume moves any keys left on the source and clears the mark; roll back moves the slot back to the source."
+        case .sourceFailedOver:
+            "slot \(slot) is IMPORTING on the target from \(formerSourceId.map { String($0.prefix(8)) } ?? "?"), which no longer owns it: that source failed over, and the replica promoted in its place owns the slot without the MIGRATING mark (redis 7.0 does not replicate it), so keys that had already moved sit on the target where no client is sent. Resume moves the rest from the new owner to the target and hands the slot over; roll back returns the moved keys to the new owner."
         }
     }
 
@@ -45,10 +53,16 @@ public struct SlotRepair: Sendable, Hashable {
             let owner = snapshot.slotOwners[slot]
             let migrating = marks.first { $0.state == .migrating }
             let importing = marks.first { $0.state == .importing }
-            let source = migrating?.node ?? importing!.peer
+            var source = migrating?.node ?? importing!.peer
             let target = migrating?.peer ?? importing!.node
+            var former: String?
             let kind: Kind
-            if owner == target, owner != nil, migrating != nil {
+            if migrating == nil, let owner, owner != source, owner != target {
+                // The keys live with the owner now, whoever the mark names.
+                kind = .sourceFailedOver
+                former = source
+                source = owner
+            } else if owner == target, owner != nil, migrating != nil {
                 kind = .finalisedOnTarget
             } else if migrating != nil && importing != nil {
                 kind = .interruptedMove
@@ -57,7 +71,7 @@ public struct SlotRepair: Sendable, Hashable {
             } else {
                 kind = .importingOnly
             }
-            return SlotRepair(slot: slot, kind: kind, sourceId: source, targetId: target, ownerId: owner)
+            return SlotRepair(slot: slot, kind: kind, sourceId: source, targetId: target, ownerId: owner, formerSourceId: former)
         }
     }
 }

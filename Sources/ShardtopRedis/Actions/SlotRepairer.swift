@@ -61,6 +61,23 @@ public struct SlotRepairer: Sendable {
         return result
     }
 
+    /// For slots whose source failed over: tells each target that the replica which took over owns
+    /// the slot, replacing its IMPORTING mark that names the dead source. A node importing a slot
+    /// ignores other nodes' claims to it, so the target still names the dead node as owner, counts
+    /// the slot as failed and answers CLUSTERDOWN to the keys a repair would send it. It is not the
+    /// owner in its own view, so it keeps whatever keys it already holds in the slot (a node only
+    /// drops keys of a slot it owned). `settle` then moves the slot either way with fresh marks.
+    public func alignTargets(_ repairs: [SlotRepair], snapshot: ClusterSnapshot) async throws -> [String] {
+        var log = CommandLog()
+        for repair in repairs where repair.kind == .sourceFailedOver {
+            guard let owner = repair.ownerId, let target = snapshot.node(id: repair.targetId) else { continue }
+            let connection = try await links.connection(target.address)
+            try await connection.expectOK("SETSLOT NODE (new owner) on \(target.address)", [["CLUSTER", "SETSLOT", "\(repair.slot)", "NODE", owner]])
+            log.add("CLUSTER SETSLOT <slot> NODE \(owner) (target re-pointed)")
+        }
+        return log.lines
+    }
+
     private func sendBack(slot: Int, from loser: SnapshotNode, to winner: SnapshotNode) async throws -> Result {
         let loserLink = try await links.connection(loser.address)
         let winnerLink = try await links.connection(winner.address)

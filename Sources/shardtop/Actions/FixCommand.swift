@@ -44,18 +44,41 @@ struct FixCommand: AsyncParsableCommand {
             return
         }
         // Open slots are what fix repairs; anything else wrong comes first.
-        let problems = ActionPreconditions.blockingProblems(session.snapshot, allowing: ["open-slot", "cluster-state"])
+        let problems = ActionPreconditions.blockingProblems(forFixing: repairs, session.snapshot)
         if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "fix open slots"), code: ExitStatus.problemsFound) }
         let involved = repairs.flatMap { [$0.sourceId, $0.targetId] }.compactMap { session.snapshot.node(id: $0) }
         try await session.requirePermissions(ActionPermissions.touches(fixing: repairs, snapshot: session.snapshot),
                                              action: "fix", verb: "fix open slots", nodes: involved)
         print("\(repairs.count) open slot\(repairs.count == 1 ? "" : "s"):")
         let repairer = SlotRepairer(links: session.links, settings: migration.settings)
+        // Slots whose source failed over are settled together, in one direction: the target cannot
+        // take keys (CLUSTERDOWN) until every one of them is re-pointed at its new owner, and a
+        // re-pointed slot that was then skipped would hide its moved keys with no mark left to find.
+        var groupDirection: RepairDirection?
+        let failedOver = repairs.filter { $0.kind == .sourceFailedOver }
+        if !failedOver.isEmpty {
+            print("\(failedOver.count) of them lost their source to a failover; they are settled together:")
+            print("  \(failedOver[0].explanation)")
+            guard let direction = try choose(session) else {
+                print("  skipped (all \(failedOver.count))")
+                await session.close()
+                return
+            }
+            do {
+                let commands = try await repairer.alignTargets(failedOver, snapshot: session.snapshot)
+                print("  re-pointed \(failedOver.count) slot\(failedOver.count == 1 ? "" : "s") on the target at the replica that took over")
+                session.record("fix", nodes: [], commands: commands, outcome: .started,
+                               detail: "\(failedOver.count) slots whose source failed over: target re-pointed at the new owner before \(direction.rawValue)")
+            } catch {
+                throw fail("re-pointing the target: \(error)", code: ExitStatus.problemsFound)
+            }
+            groupDirection = direction
+        }
         for repair in repairs {
             let source = session.snapshot.node(id: repair.sourceId), target = session.snapshot.node(id: repair.targetId)
             print("slot \(repair.slot) [\(repair.kind.rawValue)] \(source.map { "\($0.address)" } ?? "?") -> \(target.map { "\($0.address)" } ?? "?")")
-            print("  \(repair.explanation)")
-            guard let direction = try choose(session) else {
+            if repair.kind != .sourceFailedOver { print("  \(repair.explanation)") }
+            guard let direction = repair.kind == .sourceFailedOver ? groupDirection : try choose(session) else {
                 print("  skipped")
                 continue
             }
