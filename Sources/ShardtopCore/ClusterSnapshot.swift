@@ -188,6 +188,11 @@ public struct ClusterSnapshot: Sendable {
 
     public var slotsCovered: Int { slotOwners.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
+    /// Each open slot once, sorted. `openSlots` has one entry per mark, and a slot in the middle of a
+    /// move carries two (MIGRATING on the source, IMPORTING on the target): counting those said
+    /// "open 2000" for 1000 slots.
+    public var openSlotNumbers: [Int] { Set(openSlots.map(\.slot)).sorted() }
+
     /// Slots nobody serves, folded into ranges.
     public var uncoveredSlots: [SlotRange] {
         SlotRange.ranges(fromSortedSlots: slotOwners.indices.filter { slotOwners[$0] == nil })

@@ -18,6 +18,8 @@ struct CheckCommand: AsyncParsableCommand {
           shardtop check 10.0.0.5:6379 --lag-bytes 10000000 || page-oncall
 
         Exit status: 0 healthy (warnings allowed), 1 errors found, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 

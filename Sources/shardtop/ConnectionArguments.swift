@@ -57,6 +57,14 @@ struct ConnectionArguments: ParsableArguments {
 
     var lagThresholds: LagThresholds { LagThresholds(bytes: lagBytes, seconds: lagSeconds) }
 
+    func validate() throws {
+        try NumericOption.check(timeout, "--timeout", 1...600_000, unit: "ms")
+        try NumericOption.check(connectTimeout, "--connect-timeout", 1...600_000, unit: "ms")
+        // Up to 1 PiB and a week: past either, "lagging" would never be said, which no one means.
+        try NumericOption.check(lagBytes, "--lag-bytes", 0...(1 << 50), unit: "bytes")
+        try NumericOption.check(lagSeconds, "--lag-seconds", 0...604_800, unit: "s")
+    }
+
     /// The `--context` cluster from the config file, nil without `--context`.
     func clusterContext(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExitCode) -> ClusterContext? {
         guard let context else { return nil }
@@ -79,9 +87,6 @@ struct ConnectionArguments: ParsableArguments {
         var parsed: [Seed] = []
         for text in seeds {
             do { parsed.append(try Seed.parse(text)) } catch { throw fail(error.description) }
-        }
-        guard (1...600_000).contains(timeout), (1...600_000).contains(connectTimeout) else {
-            throw fail("--timeout and --connect-timeout must be between 1 and 600000 ms")
         }
         var password: String?
         if let passwordFile {

@@ -21,6 +21,8 @@ struct DashboardCommand: AsyncParsableCommand {
           shardtop 10.0.0.5:6379 --record incident.jsonl.gz   (then: shardtop replay incident.jsonl.gz)
           shardtop --context prod                             (seeds etc. from the config file)
         Press ? inside for every key. Exit status: 0 after q, 2 when it could not start.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -53,6 +55,13 @@ struct DisplayArguments: ParsableArguments {
 
     var pollInterval: Double { interval ?? 1 }
 
+    /// Seconds between polls, for --interval here, in `watch`, and from a context's `interval:`.
+    static let intervalRange = 0.1...3600.0
+
+    func validate() throws {
+        try NumericOption.check(interval, "--interval", Self.intervalRange, unit: "seconds")
+    }
+
     /// Fills what the command line left open from a --context's theme and interval.
     mutating func apply(_ context: ClusterContext?) {
         guard let context else { return }
@@ -64,7 +73,8 @@ struct DisplayArguments: ParsableArguments {
 enum DashboardLauncher {
     static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
                     replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil)) async throws {
-        guard display.pollInterval >= 0.1, display.pollInterval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
+        // The command line was checked when parsed; this catches a context's `interval:`.
+        do { try NumericOption.check(display.pollInterval, "interval", DisplayArguments.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
         let environment = ProcessInfo.processInfo.environment
         let directory = ThemeCatalog.themesDirectory(environment: environment)

@@ -21,6 +21,8 @@ struct LabCommand: AsyncParsableCommand {
           shardtop lab --tls                        a TLS-only cluster with its own throwaway CA
           shardtop lab --server ~/.local/bin/valkey-server --keep
           shardtop lab --no-dashboard               print the seed instead (for scripts)
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -50,10 +52,15 @@ struct LabCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayArguments
 
+    func validate() throws {
+        try Self.checkShape(primaries: primaries, replicas: replicas)
+        try NumericOption.check(nodeTimeout, "--node-timeout", 100...600_000, unit: "ms")
+        try NumericOption.check(load, "--load", 1...1_000_000, unit: "operations per second")
+    }
+
     func run() async throws {
         let serverPath: String
         do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        if let load, load <= 0 || load > 1_000_000 { throw fail("--load must be between 1 and 1000000 operations per second") }
 
         let options = LabCluster.Options(
             serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
@@ -95,6 +102,15 @@ struct LabCommand: AsyncParsableCommand {
         workload?.cancel()
         printError("stopping \(lab.nodes.count) lab nodes")
         lab.stop()
+    }
+}
+
+extension LabCommand {
+    /// The bounds LabCluster.start enforces, said before a server binary is looked for; the
+    /// benches build labs too and share them.
+    static func checkShape(primaries: Int, replicas: Int) throws(ValidationError) {
+        try NumericOption.check(primaries, "--primaries", 1...200)
+        try NumericOption.check(replicas, "--replicas", 0...5)
     }
 }
 

@@ -22,6 +22,8 @@ struct LogsCommand: AsyncParsableCommand {
           shardtop logs 7a0e99e7 10.0.0.5:6379
           shardtop logs 10.0.0.5:6379 --context prod -f     (log-command from the config file)
         Exit status: 0 printed, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -39,8 +41,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only lines containing this text (case-insensitive).", valueName: "text"))
     var grep: String?
 
+    func validate() throws {
+        try NumericOption.check(lines, "--lines", 1...100_000)
+    }
+
     func run() async throws {
-        guard (1...100_000).contains(lines) else { throw fail("--lines must be between 1 and 100000") }
         let cluster = try connection.clusterContext()
         let selector = try LogSelection.selector(for: cluster)
         var arguments = connection

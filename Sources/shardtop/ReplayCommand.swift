@@ -18,6 +18,8 @@ struct ReplayCommand: AsyncParsableCommand {
           shardtop replay incident.jsonl.gz --info      (print what the file holds)
 
         Exit status: 0 after q, 2 when the file cannot be read or there is no terminal.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 

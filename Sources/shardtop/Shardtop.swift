@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Shardtop: AsyncParsableCommand {
@@ -23,6 +24,8 @@ struct Shardtop: AsyncParsableCommand {
 
         Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file,
         never from the command line.
+
+        \(ExitStatus.refusalHelp)
         """,
         version: "0.2.0",
         subcommands: [
@@ -32,4 +35,29 @@ struct Shardtop: AsyncParsableCommand {
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// ArgumentParser's own main, except for bad input: its answer to a typo is the usage block
+    /// and exit 64, and shardtop promises scripts one line and exit 2 (ExitStatus.couldNotRun) for
+    /// that, the same as a bad seed. Help, --version and errors from run() go the usual way.
+    static func main() async {
+        do {
+            var parsed = try await asyncParseAsRoot()
+            if var command = parsed as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try parsed.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure { Foundation.exit(refuse(error)) }
+            exit(withError: error)
+        }
+    }
+
+    /// Prints the one line for a parse or validation error and returns the exit code.
+    static func refuse(_ error: Error) -> Int32 {
+        // The message may carry a second line of help text; the first says what was wrong.
+        let first = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "bad arguments"
+        printError(first)
+        return ExitStatus.couldNotRun
+    }
 }

@@ -9,7 +9,7 @@ enum SnapshotTable {
     static func render(_ snapshot: ClusterSnapshot, findings: [Finding]) -> String {
         let up = snapshot.nodes.filter { $0.health == .ok }.count
         var out = "cluster \(TerminalSafe.line(snapshot.state))  slots \(snapshot.slotsCovered)/\(hashSlotCount)  nodes \(snapshot.nodes.count) (\(up) ok)  "
-        out += "open slots \(snapshot.openSlots.count)  findings \(findings.count)\n"
+        out += "open slots \(snapshot.openSlotNumbers.count)  findings \(findings.count)\n"
         let header = ["ADDRESS", "ID", "ROLE", "PRIMARY", "HEALTH", "SLOTS", "KEYS", "OPS/S", "MEMORY", "OFFSET", "LAG", "VERSION"]
         var rows: [[String]] = [header]
         for node in snapshot.nodes {

@@ -16,6 +16,8 @@ struct WatchCommand: AsyncParsableCommand {
         Examples:
           shardtop watch 127.0.0.1:7000
           shardtop watch 127.0.0.1:7000 --interval 0.5 --status --json >> cluster-events.jsonl
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -30,9 +32,12 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Print events as JSON lines.")
     var json = false
 
+    func validate() throws {
+        try NumericOption.check(interval, "--interval", DisplayArguments.intervalRange, unit: "seconds")
+    }
+
     func run() async throws {
         let (seeds, options) = try connection.resolve()
-        guard interval >= 0.1, interval <= 3600 else { throw fail("--interval must be between 0.1 and 3600 seconds") }
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: connection.lagThresholds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -57,7 +62,7 @@ struct WatchCommand: AsyncParsableCommand {
             }
             if status && !json {
                 let answering = snapshot.nodes.filter { $0.error == nil }.count
-                emit("\(Self.clock(snapshot.time)) status  \(snapshot.state), \(answering)/\(snapshot.nodes.count) nodes answering, \(snapshot.slotsCovered) slots covered, \(snapshot.openSlots.count) open")
+                emit("\(Self.clock(snapshot.time)) status  \(snapshot.state), \(answering)/\(snapshot.nodes.count) nodes answering, \(snapshot.slotsCovered) slots covered, \(snapshot.openSlotNumbers.count) open")
             }
             let elapsed = ContinuousClock.now - started
             let period = Duration.milliseconds(Int(interval * 1000))

@@ -24,10 +24,34 @@ public enum ActionPreconditions {
         }
     }
 
-    /// One line naming every blocking problem, for refusals.
-    public static func refusal(_ problems: [Finding], action: String) -> String {
-        let list = problems.prefix(3).map(\.message).joined(separator: "; ")
-        let more = problems.count > 3 ? " (and \(problems.count - 3) more; run `shardtop check`)" : ""
-        return "refusing to \(action) while the cluster has \(problems.count) problem\(problems.count == 1 ? "" : "s"): \(list)\(more)"
+    /// One line naming the blocking problems, for headless refusals.
+    public static func refusal(_ problems: [Finding], snapshot: ClusterSnapshot, action: String) -> String {
+        let lines = problemLines(problems, snapshot: snapshot)
+        if lines.count == 1, problems.allSatisfy({ $0.code == openSlotCode }) {
+            return "refusing to \(action) while the cluster has \(lines[0]); settle them with `shardtop fix`"
+        }
+        let list = lines.prefix(3).joined(separator: "; ")
+        let more = lines.count > 3 ? " (and \(lines.count - 3) more; run `shardtop check`)" : ""
+        return "refusing to \(action) while the cluster has \(lines.count) problem\(lines.count == 1 ? "" : "s"): \(list)\(more)"
     }
+
+    /// A heading and the problems, one a line, for the dashboard's refusal dialog.
+    public static func refusalLines(_ problems: [Finding], snapshot: ClusterSnapshot, heading: (Int) -> String) -> [String] {
+        let lines = problemLines(problems, snapshot: snapshot)
+        return [heading(lines.count)] + lines.prefix(6)
+    }
+
+    /// The problems as an operator counts them. ClusterCheck reports each open-slot mark (so both
+    /// sides of a slot being moved, and 1000 open slots made "2000 problems"); here they fold into
+    /// one line, "16 open slots: 0-15", where the first of them stood.
+    public static func problemLines(_ problems: [Finding], snapshot: ClusterSnapshot) -> [String] {
+        guard let first = problems.firstIndex(where: { $0.code == openSlotCode }) else { return problems.map(\.message) }
+        let slots = snapshot.openSlotNumbers
+        let summary = "\(slots.count) open slot\(slots.count == 1 ? "" : "s"): \(SnapshotDiff.describe(SlotRange.ranges(fromSortedSlots: slots)))"
+        let before = problems[..<first].map(\.message)
+        let after = problems[first...].filter { $0.code != openSlotCode }.map(\.message)
+        return before + [summary] + after
+    }
+
+    static let openSlotCode = "open-slot"
 }

@@ -25,7 +25,7 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
     public var sourceAddress: NodeAddress
     public var targetId: String
     public var targetAddress: NodeAddress
-    /// Sorted slot numbers, all owned by the source when planned.
+    /// Sorted slot numbers, each once, all owned by the source when planned.
     public var slots: [Int]
     public var path: MigrationPath
     /// Why this path: which node lacks atomic migration, or that all involved nodes have it.
@@ -41,7 +41,9 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         self.sourceAddress = sourceAddress
         self.targetId = targetId
         self.targetAddress = targetAddress
-        self.slots = slots
+        // Every plan passes here, so a slot asked for twice (`--slots 7,7`, overlapping ranges) is
+        // moved once: a second pass would open a slot the source no longer owns and leave it open.
+        self.slots = Array(Set(slots)).sorted()
         self.path = path
         self.pathReason = pathReason
     }

@@ -20,11 +20,12 @@ public enum MigrationPlanner {
     }
 
     /// Plans for moving `ranges` to `targetId`, one per current owner. Slots the target already owns are skipped.
+    /// Repeated or overlapping ranges count each slot once.
     public static func plans(_ snapshot: ClusterSnapshot, slots ranges: [SlotRange], to targetId: String) throws(PlanError) -> [MigrationPlan] {
         let target = try primary(snapshot, targetId)
         var bySource: [String: [Int]] = [:]
         var uncovered: [Int] = []
-        for range in ranges {
+        for range in SlotRange.union(ranges) {
             for slot in range.start...range.end {
                 guard let owner = snapshot.slotOwners[slot] else { uncovered.append(slot); continue }
                 if owner != target.id { bySource[owner, default: []].append(slot) }

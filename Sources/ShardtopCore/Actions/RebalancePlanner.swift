@@ -38,7 +38,7 @@ public enum RebalancePlanner {
         _ snapshot: ClusterSnapshot, metric: RebalanceMetric, weights: [String: Double] = [:],
         slotKeys: [Int: Int] = [:], threshold: Double = 0.02
     ) -> RebalancePlan {
-        let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && ($0.slotCount > 0 || (weights[$0.id] ?? 1) > 0) }
+        let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && ($0.slotCount > 0 || RebalanceWeight.effective(weights[$0.id]) > 0) }
             .filter(\.isReachable)
             .sorted { $0.id < $1.id }
         var owned: [String: [Int]] = Dictionary(uniqueKeysWithValues: primaries.map { ($0.id, []) })
@@ -61,10 +61,10 @@ public enum RebalancePlanner {
         for (id, slots) in owned { totals[id] = slots.reduce(0) { $0 + value($1, owner: id) } }
         let before = totals
         let grand = totals.values.reduce(0, +)
-        let weightOf = { (id: String) in max(0, weights[id] ?? 1) }
+        let weightOf = { (id: String) in RebalanceWeight.effective(weights[id]) }
         let weightSum = primaries.reduce(0) { $0 + weightOf($1.id) }
         var targets: [String: Double] = [:]
-        for node in primaries { targets[node.id] = weightSum > 0 ? grand * weightOf(node.id) / weightSum : 0 }
+        for node in primaries { targets[node.id] = weightSum > 0 ? grand * (weightOf(node.id) / weightSum) : 0 }
 
         var moves: [String: [Int]] = [:]  // "from>to" -> slots
         let donors = primaries.map(\.id).filter { id in

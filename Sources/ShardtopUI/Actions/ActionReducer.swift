@@ -54,7 +54,7 @@ enum ActionReducer {
         var dialog = MigrationDialog(source: .rebalance(plan), targets: [])
         let problems = ActionPreconditions.blockingProblems(snapshot)
         if !problems.isEmpty {
-            dialog.stage = .refused(["refusing to rebalance while the cluster has \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.prefix(6).map(\.message))
+            dialog.stage = .refused(ActionPreconditions.refusalLines(problems, snapshot: snapshot) { "refusing to rebalance while the cluster has \($0) problem\($0 == 1 ? "" : "s"):" })
             state.dialog = .migration(dialog)
             return []
         }
@@ -190,7 +190,7 @@ enum ActionReducer {
                 if let snapshot = state.snapshot {
                     let problems = ActionPreconditions.blockingProblems(snapshot)
                     if !problems.isEmpty {
-                        dialog.stage = .refused(["the cluster changed: \(problems.count) problem\(problems.count == 1 ? "" : "s") now:"] + problems.prefix(6).map(\.message))
+                        dialog.stage = .refused(ActionPreconditions.refusalLines(problems, snapshot: snapshot) { "the cluster changed: \($0) problem\($0 == 1 ? "" : "s") now:" })
                         return []
                     }
                 }
@@ -211,7 +211,7 @@ enum ActionReducer {
         guard let snapshot = state.snapshot, let targetId = dialog.targetId else { return [] }
         let problems = ActionPreconditions.blockingProblems(snapshot)
         if !problems.isEmpty {
-            dialog.stage = .refused(["refusing to migrate while the cluster has \(problems.count) problem\(problems.count == 1 ? "" : "s"):"] + problems.prefix(6).map(\.message))
+            dialog.stage = .refused(ActionPreconditions.refusalLines(problems, snapshot: snapshot) { "refusing to migrate while the cluster has \($0) problem\($0 == 1 ? "" : "s"):" })
             return []
         }
         do {

@@ -64,7 +64,7 @@ enum OverviewScreen {
         x = grid.put(" slots \(snapshot.slotsCovered)/\(hashSlotCount)  up \(up)", x: x, y: y)
         x = grid.put(" unreach \(unreachable)", x: x, y: y, role: unreachable > 0 ? .error : .normal)
         x = grid.put(" failed \(failed)", x: x, y: y, role: failed > 0 ? .error : .normal)
-        x = grid.put("  open \(snapshot.openSlots.count)", x: x, y: y, role: snapshot.openSlots.isEmpty ? .normal : .warning)
+        x = grid.put("  open \(snapshot.openSlotNumbers.count)", x: x, y: y, role: snapshot.openSlots.isEmpty ? .normal : .warning)
         grid.put("  findings \(errors)E/\(warnings)W", x: x, y: y, role: errors > 0 ? .error : warnings > 0 ? .warning : .normal)
     }
 

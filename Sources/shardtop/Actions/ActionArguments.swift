@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShardtopCore
 import ShardtopRedis
 
 /// Options every headless action command shares.
@@ -35,6 +36,13 @@ struct MigrationArguments: ParsableArguments {
 
     @Flag(help: "On BUSYKEY with different values, overwrite the target's keys (default: stop and name them).")
     var replace = false
+
+    func validate() throws {
+        try NumericOption.check(batch, "--batch", 1...100_000, unit: "keys")
+        try NumericOption.check(slotsPerRound, "--slots-per-round", 1...hashSlotCount)
+        try NumericOption.check(atomicSlotsPerJob, "--atomic-slots-per-job", 1...hashSlotCount)
+        try NumericOption.check(migrateTimeout, "--migrate-timeout", 1...600_000, unit: "ms")
+    }
 
     var settings: MigrationSettings {
         MigrationSettings(slotsPerRound: slotsPerRound, batchKeys: batch, migrateTimeoutMillis: migrateTimeout, replaceConflicts: replace,

@@ -24,6 +24,8 @@ struct FailoverCommand: AsyncParsableCommand {
           shardtop failover 3fe1c2 --yes          (by node id prefix, no prompt)
 
         Exit status: 0 promoted, 1 refused, rejected or timed out, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -44,6 +46,7 @@ struct FailoverCommand: AsyncParsableCommand {
 
     func validate() throws {
         if force && takeover { throw ValidationError("--force and --takeover exclude each other") }
+        try NumericOption.check(waitSeconds, "--wait-seconds", 1...3600, unit: "s")
     }
 
     func run() async throws {

@@ -19,6 +19,8 @@ struct FixCommand: AsyncParsableCommand {
           shardtop fix 10.0.0.5:6379 --rollback
 
         Exit status: 0 nothing open (or all settled), 1 refused or stopped, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -45,11 +47,17 @@ struct FixCommand: AsyncParsableCommand {
         }
         // Open slots are what fix repairs; anything else wrong comes first.
         let problems = ActionPreconditions.blockingProblems(forFixing: repairs, session.snapshot)
-        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "fix open slots"), code: ExitStatus.problemsFound) }
+        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, snapshot: session.snapshot, action: "fix open slots"), code: ExitStatus.problemsFound) }
         let involved = repairs.flatMap { [$0.sourceId, $0.targetId] }.compactMap { session.snapshot.node(id: $0) }
         try await session.requirePermissions(ActionPermissions.touches(fixing: repairs, snapshot: session.snapshot),
                                              action: "fix", verb: "fix open slots", nodes: involved)
         print("\(repairs.count) open slot\(repairs.count == 1 ? "" : "s"):")
+        // With no direction given and no terminal to ask on, say everything that is open before
+        // refusing: stopping at the first slot hid the rest from the operator (and from a script's log).
+        if !resume && !rollback && !session.interactive {
+            Self.list(repairs, snapshot: session.snapshot)
+            throw fail("pass --resume or --rollback (no terminal to ask on)")
+        }
         let repairer = SlotRepairer(links: session.links, settings: migration.settings)
         // Slots whose source failed over are settled together, in one direction: the target cannot
         // take keys (CLUSTERDOWN) until every one of them is re-pointed at its new owner, and a
@@ -76,7 +84,7 @@ struct FixCommand: AsyncParsableCommand {
         }
         for repair in repairs {
             let source = session.snapshot.node(id: repair.sourceId), target = session.snapshot.node(id: repair.targetId)
-            print("slot \(repair.slot) [\(repair.kind.rawValue)] \(source.map { "\($0.address)" } ?? "?") -> \(target.map { "\($0.address)" } ?? "?")")
+            print(Self.line(repair, snapshot: session.snapshot))
             if repair.kind != .sourceFailedOver { print("  \(repair.explanation)") }
             guard let direction = repair.kind == .sourceFailedOver ? groupDirection : try choose(session) else {
                 print("  skipped")
@@ -93,6 +101,19 @@ struct FixCommand: AsyncParsableCommand {
             }
         }
         await session.close()
+    }
+
+    /// Enough to see what is open at a glance; past it a count (`shardtop check` lists every mark).
+    static let listCap = 100
+
+    static func list(_ repairs: [SlotRepair], snapshot: ClusterSnapshot) {
+        for repair in repairs.prefix(listCap) { print(line(repair, snapshot: snapshot)) }
+        if repairs.count > listCap { print("... and \(repairs.count - listCap) more open slots (\(repairs.count) in all)") }
+    }
+
+    static func line(_ repair: SlotRepair, snapshot: ClusterSnapshot) -> String {
+        func name(_ id: String) -> String { snapshot.node(id: id).map { "\($0.address)" } ?? "?" }
+        return "slot \(repair.slot) [\(repair.kind.rawValue)] \(name(repair.sourceId)) -> \(name(repair.targetId))"
     }
 
     private func choose(_ session: ActionSession) throws(ExitCode) -> RepairDirection? {

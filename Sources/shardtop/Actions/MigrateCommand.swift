@@ -23,6 +23,8 @@ struct MigrateCommand: AsyncParsableCommand {
           shardtop migrate --slots 7000 --to 3fe1c2 --path legacy
 
         Exit status: 0 moved, 1 refused or stopped, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -43,10 +45,16 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionArguments
 
     func validate() throws {
+        try NumericOption.check(count, "--count", 1...hashSlotCount)
         if (slots == nil) == (from == nil || count == nil) {
             throw ValidationError("give either --slots A-B --to NODE, or --from NODE --to NODE --count N")
         }
-        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let slots { _ = try Self.slotList(slots) }
+    }
+
+    /// --slots parsed and merged; a bad range is refused in validate(), before anything connects.
+    static func slotList(_ text: String) throws(ValidationError) -> SlotRangeList {
+        do { return try SlotRangeList.parse(text) } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
@@ -55,7 +63,10 @@ struct MigrateCommand: AsyncParsableCommand {
         var plans: [MigrationPlan]
         do {
             if let slots {
-                plans = try MigrationPlanner.plans(session.snapshot, slots: try SlotRangeList.parse(slots), to: target.id)
+                let list = try Self.slotList(slots)
+                // Said before the plan, so an operator who typed overlapping ranges sees the union taken.
+                if list.overlapped { print(list.description) }
+                plans = try MigrationPlanner.plans(session.snapshot, slots: list.ranges, to: target.id)
             } else {
                 let source = try session.node(from!)
                 plans = [try MigrationPlanner.plan(session.snapshot, from: source.id, to: target.id, count: count!)]
@@ -65,7 +76,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let problems = ActionPreconditions.blockingProblems(session.snapshot)
         if !problems.isEmpty {
-            throw fail(ActionPreconditions.refusal(problems, action: "migrate"), code: ExitStatus.problemsFound)
+            throw fail(ActionPreconditions.refusal(problems, snapshot: session.snapshot, action: "migrate"), code: ExitStatus.problemsFound)
         }
         plans = try plans.map { try PathOverride.apply(migration.path, to: $0) }
         try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
@@ -89,23 +100,5 @@ enum PathOverride {
             guard plan.path == .atomic else { throw fail("--path atomic: \(plan.pathReason)", code: ExitStatus.problemsFound) }
         }
         return plan
-    }
-}
-
-/// "0-99,200,300-310" -> ranges, with a one-line error for anything else.
-enum SlotRangeList {
-    static func parse(_ text: String) throws(ExitCode) -> [SlotRange] {
-        var ranges: [SlotRange] = []
-        for part in text.split(separator: ",") {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil && (0..<hashSlotCount).contains($0!) }) else {
-                throw fail("bad slot range '\(part)': use A-B with slots 0-16383")
-            }
-            let range = SlotRange(bounds[0]!, bounds.last!!)
-            guard range.start <= range.end else { throw fail("bad slot range '\(part)': start after end") }
-            ranges.append(range)
-        }
-        guard !ranges.isEmpty else { throw fail("no slots given") }
-        return ranges
     }
 }

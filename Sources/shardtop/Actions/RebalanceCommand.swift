@@ -19,6 +19,8 @@ struct RebalanceCommand: AsyncParsableCommand {
           shardtop rebalance 10.0.0.5:6379 --weight 10.0.0.9:6379=0 --yes     (drain a node)
 
         Exit status: 0 balanced (or nothing to do), 1 refused or stopped, 2 could not run.
+
+        \(ExitStatus.refusalHelp)
         """
     )
 
@@ -38,17 +40,31 @@ struct RebalanceCommand: AsyncParsableCommand {
     @OptionGroup var action: ActionArguments
     @OptionGroup var connection: ConnectionArguments
 
+    func validate() throws {
+        try NumericOption.check(threshold, "--threshold", 0...100, unit: "percent")
+        for entry in weights { _ = try Self.weight(entry) }
+    }
+
+    /// "NODE=W" split and checked; the node is looked up once connected.
+    static func weight(_ entry: String) throws(ValidationError) -> (node: String, weight: Double) {
+        let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, let weight = Double(parts[1]) else {
+            throw ValidationError("bad --weight '\(entry)': use NODE=W, e.g. 10.0.0.9:6379=0 to drain it")
+        }
+        try NumericOption.check(weight, "--weight \(parts[0])", RebalanceWeight.range)
+        return (parts[0], weight)
+    }
+
     func run() async throws {
         let session = try await ActionSession.open(connection, action, fallbackSeeds: [], verb: "rebalance")
         let snapshot = session.snapshot
         var weightById: [String: Double] = [:]
         for entry in weights {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let weight = Double(parts[1]), weight >= 0 else { throw fail("bad --weight '\(entry)': use NODE=W with W >= 0") }
-            weightById[try session.node(parts[0]).id] = weight
+            let (node, weight) = try Self.weight(entry)
+            weightById[try session.node(node).id] = weight
         }
         let problems = ActionPreconditions.blockingProblems(snapshot)
-        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, action: "rebalance"), code: ExitStatus.problemsFound) }
+        if !problems.isEmpty { throw fail(ActionPreconditions.refusal(problems, snapshot: session.snapshot, action: "rebalance"), code: ExitStatus.problemsFound) }
         let slotKeys = by == .slots ? [:] : await SlotKeyCounter.count(snapshot: snapshot, poller: session.poller)
         let plan = RebalancePlanner.plan(snapshot, metric: by, weights: weightById, slotKeys: slotKeys, threshold: threshold / 100)
         print(RebalancePlanText.lines(plan, snapshot: snapshot).joined(separator: "\n"))

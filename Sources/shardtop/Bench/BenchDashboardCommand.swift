@@ -51,6 +51,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     static let warmupSeconds = 5
     static let renderTargetMillis = 5.0
 
+    func validate() throws {
+        try LabCommand.checkShape(primaries: primaries, replicas: replicas)
+        try NumericOption.check(seconds, "--seconds", 1...86_400, unit: "s")
+    }
+
     func run() async throws {
         guard (1...3600).contains(seconds) else { throw fail("--seconds must be between 1 and 3600") }
         if renderOnly {

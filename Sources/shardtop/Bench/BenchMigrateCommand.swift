@@ -77,6 +77,13 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     static let cliPipelineTarget = 2.0
     static let atomicTarget = 1.2
 
+    func validate() throws {
+        try LabCommand.checkShape(primaries: primaries, replicas: replicas)
+        try NumericOption.check(keysPerSlot, "--keys-per-slot", 0...100_000)
+        try NumericOption.check(slots, "--slots", 1...hashSlotCount)
+        try NumericOption.check(rounds, "--rounds", 1...1000)
+    }
+
     func run() async throws {
         guard (1...100).contains(rounds) else { throw fail("--rounds must be between 1 and 100") }
         guard (1...10_000).contains(keysPerSlot) else { throw fail("--keys-per-slot must be between 1 and 10000") }

@@ -41,6 +41,12 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
     static let coldTarget = 1.0
     static let warmTarget = 0.15
 
+    func validate() throws {
+        try LabCommand.checkShape(primaries: primaries, replicas: replicas)
+        try NumericOption.check(repetitions, "--repetitions", 1...100_000)
+        try NumericOption.check(warmup, "--warmup", 0...100_000)
+    }
+
     func run() async throws {
         guard (1...10_000).contains(repetitions) else { throw fail("--repetitions must be between 1 and 10000") }
         guard (0...1000).contains(warmup) else { throw fail("--warmup must be between 0 and 1000") }

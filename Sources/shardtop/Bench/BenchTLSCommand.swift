@@ -37,6 +37,12 @@ struct BenchTLSCommand: AsyncParsableCommand {
 
     static let warmTarget = 1.3
 
+    func validate() throws {
+        try LabCommand.checkShape(primaries: primaries, replicas: replicas)
+        try NumericOption.check(repetitions, "--repetitions", 1...100_000)
+        try NumericOption.check(seconds, "--seconds", 1...86_400, unit: "s")
+    }
+
     func run() async throws {
         guard (1...10_000).contains(repetitions) else { throw fail("--repetitions must be between 1 and 10000") }
         guard (5...3600).contains(seconds) else { throw fail("--seconds must be between 5 and 3600") }
