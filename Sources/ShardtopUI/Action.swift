@@ -34,6 +34,8 @@ public enum Action: Sendable, Equatable {
     case toggleMigrationPause
     case cancelMigration
     case failoverRejected(replicaAddress: String, reason: String)
+    /// The nodes asked directly about a sent failover (it succeeds only once the flip holds).
+    case failoverConfirmation(replicaId: String, FailoverConfirmation)
     case migrationSurveyed([MigrationPlan], id: Int)
     case migrationSurveyFailed(String, id: Int)
     case migrationProgress(MigrationProgress)

@@ -143,6 +143,8 @@ public enum Reducer {
             return ActionReducer.cancel(&state)
         case .failoverRejected(let address, let reason):
             return ActionReducer.rejected(address, reason: reason, &state)
+        case .failoverConfirmation(let replicaId, let confirmation):
+            return ActionReducer.confirmed(replicaId, confirmation, &state)
         case .migrationSurveyed(let plans, let id):
             ActionReducer.surveyed(plans, id: id, &state)
         case .migrationSurveyFailed(let reason, let id):

@@ -38,6 +38,25 @@ final class Interrupt: @unchecked Sendable {
         return try await task.value
     }
 
+    /// The task's value, or nil as soon as a signal arrives (or has arrived). The task is cancelled
+    /// and not waited for: a request stuck on a hung node must not hold the operator's terminal.
+    func unlessSignalled<Value: Sendable>(_ task: Task<Value, Never>) async -> Value? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let answer = ResumeOnce(continuation)
+            let already: Bool = lock.withLock {
+                if signalled { return true }
+                cancellers.append { task.cancel(); answer.resume(nil) }
+                return false
+            }
+            if already {
+                task.cancel()
+                answer.resume(nil)
+                return
+            }
+            Task { answer.resume(await task.value) }
+        }
+    }
+
     func waitForSignal() async {
         await withCheckedContinuation { continuation in
             let already: Bool = lock.withLock {
@@ -74,5 +93,21 @@ final class Interrupt: @unchecked Sendable {
         } catch {
             throw fail("\(error)")
         }
+    }
+}
+
+/// A continuation two racers may try to resume: the first one wins, the other is ignored.
+private final class ResumeOnce<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Value, Never>?
+
+    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = continuation }
+
+    func resume(_ value: Value) {
+        let waiting: CheckedContinuation<Value, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(returning: value)
     }
 }

@@ -60,6 +60,10 @@ struct LegacyMigrator {
             report.elapsedSeconds = Date().timeIntervalSince(started)
             progress(report)
         }
+        // A drain that emptied the source turned it into the target's replica (SourceDemotion).
+        if await SourceDemotion.isReplica(source, of: plan.targetId) {
+            notes.append(SourceDemotion.note(source: plan.sourceAddress, target: plan.targetAddress))
+        }
         report.phase = "done"
         progress(report)
         return MigrationOutcome(

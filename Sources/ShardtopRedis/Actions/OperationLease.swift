@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import ShardtopCore
 
 /// An advisory lease that keeps two shardtop operations (two operators, or the dashboard and a
@@ -12,6 +13,7 @@ import ShardtopCore
 /// When both see each other, both let go and retry after a random pause.
 public final class OperationLease: Sendable {
     public static let namePrefix = "shardtop-lease-"
+    static let leaseRequestTimeout: TimeAmount = .seconds(3)
 
     private let connections: [RedisConnection]
     /// Nodes where the lease could not be taken (e.g. the user may not run CLIENT LIST): said, not fatal.
@@ -36,6 +38,9 @@ public final class OperationLease: Sendable {
         let token = "\(verb)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var named = options
         named.clientName = namePrefix + token
+        // Two small requests: a node that cannot answer them in seconds is hung (a SIGSTOPped primary
+        // still accepts connections), and must not hold a failover for the actions' 30 s deadline.
+        named.requestTimeout = min(options.requestTimeout, leaseRequestTimeout)
         var lastRival: (NodeAddress, String)?
         for attempt in 1...attempts {
             var held: [RedisConnection] = []
@@ -54,14 +59,19 @@ public final class OperationLease: Sendable {
                     for connection in held { connection.close() }
                     throw ActionError.unreachable(step: "operation lease", node: address, reason: "\(error)")
                 }
-                held.append(connection)
                 let reply: RESPValue
                 do {
                     reply = try await connection.run("operation lease", [["CLIENT", "SETNAME", named.clientName], ["CLIENT", "LIST"]])[1]
+                } catch where unreachableIsFine.contains(address) {
+                    connection.close()
+                    notes.append("\(address): no operation lease (no answer)")
+                    continue
                 } catch {
+                    connection.close()
                     for connection in held { connection.close() }
                     throw error
                 }
+                held.append(connection)
                 guard let text = reply.string else {
                     notes.append("\(address): no operation lease (\(sanitizedForDisplay(reply.errorMessage ?? "CLIENT LIST refused"))); another shardtop could act here at the same time")
                     continue

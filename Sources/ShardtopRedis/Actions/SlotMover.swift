@@ -182,7 +182,7 @@ struct SlotMover {
         try await EpochGuard.waitUntilTargetKnowsEpoch(of: sourceId, source: source, target: target)
         commandLog.add("CLUSTER NODES (epoch guard)", count: 2)
         try await target.expectOK("SETSLOT NODE on target", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
-        try await source.expectOK("SETSLOT NODE on source", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
+        try await finaliseOnSource(slots)
         commandLog.add("CLUSTER SETSLOT <slot> NODE \(targetId)", count: slots.count * (2 + others.count))
         // Other primaries learn by gossip anyway; telling them directly just makes redirects right sooner.
         let commands = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
@@ -201,6 +201,16 @@ struct SlotMover {
             for await note in group { if let note { notes.append(note) } }
             return notes
         }
+    }
+
+    /// SETSLOT NODE on the source. Refused because the source has already become the target's
+    /// replica (its last slot reached it by gossip first) is the expected end of a drain: the
+    /// target owns the slots, and the migrator says what became of the source.
+    private func finaliseOnSource(_ slots: [Int]) async throws {
+        let replies = try await source.run("SETSLOT NODE on source", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
+        guard let error = replies.compactMap(\.errorMessage).first else { return }
+        if await SourceDemotion.isReplica(source, of: targetId) { return }
+        throw ActionError.refused(step: "SETSLOT NODE on source", node: source.address, reply: error)
     }
 
     static func bytes(_ value: RESPValue) -> [UInt8]? {

@@ -305,6 +305,13 @@ enum ActionReducer {
         return finished(tracking, &state)
     }
 
+    static func confirmed(_ replicaId: String, _ confirmation: FailoverConfirmation, _ state: inout AppState) -> [Effect] {
+        guard var tracking = state.operations.failovers[replicaId], !tracking.phase.isFinished else { return [] }
+        tracking.confirm(confirmation)
+        state.operations.failovers[replicaId] = tracking
+        return finished(tracking, &state)
+    }
+
     private static func finished(_ tracking: FailoverTracking, _ state: inout AppState) -> [Effect] {
         let address = tracking.replicaAddress.description
         switch tracking.phase {

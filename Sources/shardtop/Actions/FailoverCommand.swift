@@ -23,7 +23,10 @@ struct FailoverCommand: AsyncParsableCommand {
           shardtop failover 10.0.0.7:6379 --force
           shardtop failover 3fe1c2 --yes          (by node id prefix, no prompt)
 
-        Exit status: 0 promoted, 1 refused, rejected or timed out, 2 could not run.
+        Ctrl-C while it is followed returns at once and says what is still pending on the server
+        (a CLUSTER FAILOVER cannot be recalled).
+
+        Exit status: 0 promoted, 1 refused, rejected, timed out or interrupted, 2 could not run.
 
         \(ExitStatus.refusalHelp)
         """
@@ -74,24 +77,47 @@ struct FailoverCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.problemsFound)
         }
 
+        // From here on Ctrl-C gives the terminal back at once (a hung primary must not hold it until
+        // the deadline) and says what cannot be taken back: the command may already be on its way.
+        let interrupt = Interrupt()
+        interrupt.install()
+        defer { interrupt.uninstall() }
         let sentAt = Date().timeIntervalSince1970
         let nodes = [preflight.replica] + (preflight.primary.map { [$0] } ?? [])
         let commands = [preflight.command(mode)]
+        let pending = PendingFailover(mode: mode, replica: preflight.replica.address, sentAt: sentAt)
         session.record("failover", nodes: nodes, commands: commands, outcome: .started, detail: "mode \(mode.label), lag \(preflight.lagBytes.map(String.init) ?? "?") bytes")
-        if let rejection = await FailoverRunner.send(mode, to: preflight.replica.address, primary: preflight.primary?.address, links: session.links) {
+        let links = session.links
+        let sending = Task { await FailoverRunner.send(mode, to: preflight.replica.address, primary: preflight.primary?.address, links: links) }
+        guard let rejection = await interrupt.unlessSignalled(sending) else {
+            session.record("failover", nodes: nodes, commands: commands, outcome: .cancelled, detail: pending.interruptedBeforeReply)
+            throw fail(pending.interruptedBeforeReply, code: ExitStatus.problemsFound)
+        }
+        if let rejection {
             session.record("failover", nodes: nodes, commands: commands, outcome: .failed, detail: "rejected: \(rejection)")
             throw fail("\(preflight.replica.address) rejected the failover: \(rejection)", code: ExitStatus.problemsFound)
         }
         print("sent; waiting for the role flip (up to \(Int(waitSeconds)) s)")
+        flushOutput()
         let printer = session.progressPrinter()
         let tracking = FailoverTracking(replicaId: preflight.replica.id, replicaAddress: preflight.replica.address,
-                                        oldPrimaryId: preflight.primary?.id, mode: mode, sentAt: sentAt, timeout: waitSeconds)
-        let final = await FailoverRunner.track(tracking, poller: session.poller) { tracking, _ in
-            if tracking.phase == .waiting { printer("waiting: \(tracking.lastObservation)", false) }
+                                        oldPrimaryId: preflight.primary?.id, mode: mode, sentAt: sentAt, timeout: waitSeconds,
+                                        electorate: FailoverTracking.electorate(in: session.snapshot, replicaId: preflight.replica.id,
+                                                                                oldPrimaryId: preflight.primary?.id))
+        let poller = session.poller
+        let following = Task {
+            await FailoverRunner.track(tracking, poller: poller) { tracking, _ in
+                if tracking.phase == .waiting { printer("waiting: \(tracking.lastObservation)", false) }
+            }
+        }
+        guard let final = await interrupt.unlessSignalled(following) else {
+            printer("", true)
+            session.record("failover", nodes: nodes, commands: commands, outcome: .cancelled, detail: pending.interruptedWhileFollowing)
+            throw fail(pending.interruptedWhileFollowing, code: ExitStatus.problemsFound)
         }
         switch final.phase {
         case .succeeded(let seconds):
-            let line = "promoted: \(preflight.replica.address) is now primary (\(String(format: "%.1f", seconds)) s after sending)"
+            let line = "promoted: \(preflight.replica.address) is now primary and stayed so (\(String(format: "%.1f", seconds)) s after sending)"
             printer(line, true)
             session.record("failover", nodes: nodes, commands: commands, outcome: .succeeded, detail: line)
         case .timedOut(let reason), .rejected(let reason):

@@ -43,7 +43,9 @@ struct MigrationExecution {
                 let line = "moved \(outcome.slotsMoved) slots, \(outcome.keysMoved) keys in \(String(format: "%.2f", outcome.seconds)) s (\(Int(Double(outcome.keysMoved) / max(outcome.seconds, 0.001))) keys/s)"
                 printer(line, true)
                 for note in outcome.notes { print("note: \(note)") }
-                session.record(action, nodes: nodes, commands: outcome.commands, outcome: .succeeded, detail: "\(summary): \(line)")
+                // Notes say what else is true now (a drained source became a replica); the journal keeps them too.
+                let detail = ([line] + outcome.notes.map { "note: \($0)" }).joined(separator: "; ")
+                session.record(action, nodes: nodes, commands: outcome.commands, outcome: .succeeded, detail: "\(summary): \(detail)")
             } catch let error as ActionError {
                 printer("", true)
                 let outcome: ActionRecord.Outcome = error == .cancelled ? .cancelled : .failed

@@ -29,6 +29,21 @@ final class DashboardActions: @unchecked Sendable {
         if !recent.isEmpty { store?.dispatch(.journalArrived(Array(recent))) }
     }
 
+    /// The reducer follows a sent failover through snapshots, which only prompt: while the latest
+    /// shows the flip, the nodes are asked directly until the tracking finishes (FailoverConfirmation).
+    private func confirmFailover(to address: NodeAddress) async {
+        while let state = store?.snapshotOfState,
+              let tracking = state.operations.failovers.values.first(where: { $0.replicaAddress == address && !$0.phase.isFinished }) {
+            if tracking.flipSeen, let snapshot = state.snapshot {
+                let confirmation = await FailoverRunner.confirmation(tracking, snapshot: snapshot) { [links] node, commands in
+                    try await links.connection(node).send(commands, timeout: .seconds(1))
+                }
+                store?.dispatch(.failoverConfirmation(replicaId: tracking.replicaId, confirmation))
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     func perform(_ effect: Effect) {
         switch effect {
         case .sendFailover(let mode, let addressText):
@@ -42,7 +57,9 @@ final class DashboardActions: @unchecked Sendable {
                 }
                 if let rejection = await FailoverRunner.send(mode, to: address, primary: primary, links: links) {
                     store?.dispatch(.failoverRejected(replicaAddress: addressText, reason: "rejected: \(rejection)"))
+                    return
                 }
+                await confirmFailover(to: address)
             }
         case .surveyMigration(let plans, let id):
             Task {
