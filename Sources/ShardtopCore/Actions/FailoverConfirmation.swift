@@ -4,12 +4,12 @@
 /// yet it can be a replica again a moment later when another node claims its slots with a higher
 /// config epoch (seen while failing one pair over and back every 2 s: "Failover election won",
 /// then "Reconfiguring myself as a replica" 0.3 s later). So the flip counts only when the
-/// candidate's own ROLE says master, its config epoch beats every other claim on its slots, and a
+/// candidate's own role (INFO replication) says master, its config epoch beats every other claim on its slots, and a
 /// majority of the primaries that vote on it (the electorate) already see it that way.
 public struct FailoverConfirmation: Sendable, Hashable {
     /// When the answers were gathered (seconds since the Unix epoch).
     public var time: Double
-    /// The candidate's answer to ROLE; nil when it did not answer.
+    /// The candidate's own role (INFO replication); nil when it did not answer.
     public var role: NodeRole?
     /// CLUSTER NODES by the id of the node that gave it: the candidate's own and each electorate
     /// member's that answered.
@@ -30,8 +30,8 @@ public struct FailoverConfirmation: Sendable, Hashable {
     /// The rule. `electorate`: ids of the primaries that served slots when the failover was sent
     /// (the old primary included, the candidate not).
     public func verdict(candidateId: String, electorate: [String]) -> Verdict {
-        guard let role else { return .unsettled("the replica did not answer ROLE") }
-        guard role == .primary else { return .unsettled("its own ROLE says replica") }
+        guard let role else { return .unsettled("the replica did not say its own role") }
+        guard role == .primary else { return .unsettled("it still calls itself a replica") }
         guard let own = views[candidateId]?.first(where: { $0.id == candidateId && $0.flags.contains(.myself) }) else {
             return .unsettled("its own CLUSTER NODES did not answer")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import ShardtopCore
 
-/// Asks the nodes directly whether a failover took: ROLE and CLUSTER NODES on the candidate,
+/// Asks the nodes directly whether a failover took: its own role and CLUSTER NODES on the candidate,
 /// CLUSTER NODES on every voting primary, all at once. What they say is judged by the pure
 /// `FailoverConfirmation`; a node that does not answer simply gives no view.
 public enum FailoverConfirmationProbe {
@@ -11,7 +11,9 @@ public enum FailoverConfirmationProbe {
     public static func gather(
         candidate: NodeAddress, candidateId: String, electorate: [(id: String, address: NodeAddress)], send: @escaping Send
     ) async -> FailoverConfirmation {
-        async let ownReplies = try? send(candidate, [["ROLE"], ["CLUSTER", "NODES"]])
+        // INFO replication rather than ROLE: the README's operating user has +info, not +role,
+        // and a confirmation that the user may not ask for would never come.
+        async let ownReplies = try? send(candidate, [["INFO", "replication"], ["CLUSTER", "NODES"]])
         let views = await withTaskGroup(of: (String, [TopologyEntry]?).self, returning: [String: [TopologyEntry]].self) { group in
             for voter in electorate {
                 group.addTask { (voter.id, topology(try? await send(voter.address, [["CLUSTER", "NODES"]]).first)) }
@@ -26,13 +28,10 @@ public enum FailoverConfirmationProbe {
         return FailoverConfirmation(time: Date().timeIntervalSince1970, role: replies.flatMap { role($0[0]) }, views: all)
     }
 
-    /// ROLE's first element: "master" or "slave" (Valkey 9 still answers these words).
+    /// The `role:` field of INFO replication ("master" or "slave"; Valkey 9 still answers these words).
     static func role(_ reply: RESPValue) -> NodeRole? {
-        switch reply.array?.first?.string {
-        case "master"?: .primary
-        case "slave"?, "replica"?: .replica
-        default: nil
-        }
+        guard let text = reply.string else { return nil }
+        return ServerInfoParser.parse(text).role
     }
 
     private static func topology(_ reply: RESPValue?) -> [TopologyEntry]? {

@@ -36,9 +36,9 @@ import ShardtopCore
     @Test func itsOwnRoleMustSayPrimary() {
         var confirmation = flippedEverywhere()
         confirmation.role = .replica
-        #expect(confirmation.verdict(candidateId: d, electorate: electorate) == .unsettled("its own ROLE says replica"))
+        #expect(confirmation.verdict(candidateId: d, electorate: electorate) == .unsettled("it still calls itself a replica"))
         confirmation.role = nil
-        #expect(confirmation.verdict(candidateId: d, electorate: electorate) == .unsettled("the replica did not answer ROLE"))
+        #expect(confirmation.verdict(candidateId: d, electorate: electorate) == .unsettled("the replica did not say its own role"))
     }
 
     /// The reversal seen in the field: the old primary still claims the slots with a higher epoch.
