@@ -42,7 +42,7 @@ let package = Package(
             name: "ShardtopRecording",
             dependencies: ["ShardtopCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .target(name: "ShardtopConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "ShardtopConfig", dependencies: ["ShardtopCore", .product(name: "Yams", package: "Yams")]),
         // A throwaway certificate authority for `lab --tls` and the TLS tests: certificates made
         // in-process (swift-certificates), so a test can also make an expired or foreign one.
         .target(
@@ -77,7 +77,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ShardtopConfigTests", dependencies: ["ShardtopConfig"]),
+        .testTarget(name: "ShardtopConfigTests", dependencies: ["ShardtopConfig", "ShardtopCore"]),
         .testTarget(
             name: "ShardtopUITests",
             dependencies: ["ShardtopUI", "ShardtopCore"],

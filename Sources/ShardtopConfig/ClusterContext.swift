@@ -1,3 +1,5 @@
+import ShardtopCore
+
 /// One named cluster from the config file, selected with `--context NAME`. Every field but the
 /// name is optional: a context may only set a log command, with seeds given on the command line.
 public struct ClusterContext: Sendable, Equatable {
@@ -14,7 +16,7 @@ public struct ClusterContext: Sendable, Equatable {
     /// Poll interval in seconds.
     public var interval: Double?
     /// TLS for this cluster (`tls:` in the file); nil means plaintext unless a seed is rediss://.
-    public var tls: ContextTLS?
+    public var tls: TLSSettings?
     /// Where the context starts in the file, for errors found later (a bad log-command).
     public var line: Int?
 
@@ -32,24 +34,3 @@ public struct ClusterContext: Sendable, Equatable {
     }
 }
 
-/// A context's `tls:` mapping: the same fields as the TLS flags. Paths are resolved like `password-file`.
-public struct ContextTLS: Sendable, Equatable {
-    public var caFile: String?
-    public var caDirectory: String?
-    public var certificateFile: String?
-    public var keyFile: String?
-    public var serverName: String?
-    public var insecure: Bool
-
-    public init(caFile: String? = nil, caDirectory: String? = nil, certificateFile: String? = nil, keyFile: String? = nil,
-                serverName: String? = nil, insecure: Bool = false) {
-        self.caFile = caFile
-        self.caDirectory = caDirectory
-        self.certificateFile = certificateFile
-        self.keyFile = keyFile
-        self.serverName = serverName
-        self.insecure = insecure
-    }
-
-    public static let keys = ["cacert", "cacert-dir", "cert", "key", "server-name", "insecure"]
-}

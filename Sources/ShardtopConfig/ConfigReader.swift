@@ -1,4 +1,5 @@
 import Foundation
+import ShardtopCore
 import Yams
 
 /// One pass over the composed YAML tree; every error carries the node's line.
@@ -70,19 +71,21 @@ struct ConfigReader {
         return context
     }
 
+    static let tlsKeys = ["cacert", "cacert-dir", "cert", "key", "server-name", "insecure"]
+
     /// `tls: true` (system CAs), or a mapping of the TLS fields.
-    private func tls(_ value: Node, cluster name: String) throws(ConfigError) -> ContextTLS? {
+    private func tls(_ value: Node, cluster name: String) throws(ConfigError) -> TLSSettings? {
         if case .scalar(let flag) = value {
             switch flag.string.lowercased() {
-            case "true", "yes", "on": return ContextTLS()
+            case "true", "yes", "on": return TLSSettings()
             case "false", "no", "off": return nil
-            default: throw fail(value, "'tls' is true, false, or a mapping of \(ContextTLS.keys.joined(separator: ", "))")
+            default: throw fail(value, "'tls' is true, false, or a mapping of \(Self.tlsKeys.joined(separator: ", "))")
             }
         }
         guard case let .mapping(fields) = value else {
-            throw fail(value, "'tls' is true, false, or a mapping of \(ContextTLS.keys.joined(separator: ", "))")
+            throw fail(value, "'tls' is true, false, or a mapping of \(Self.tlsKeys.joined(separator: ", "))")
         }
-        var tls = ContextTLS()
+        var tls = TLSSettings()
         for (keyNode, field) in fields {
             let key = try scalar(keyNode, what: "a key")
             switch key {
@@ -96,7 +99,7 @@ struct ConfigReader {
                 guard ["true", "false", "yes", "no"].contains(text) else { throw fail(field, "'insecure' is true or false") }
                 tls.insecure = text == "true" || text == "yes"
             default:
-                throw fail(keyNode, "unknown key '\(key)' in the tls of cluster '\(name)' (known keys: \(ContextTLS.keys.joined(separator: ", ")))")
+                throw fail(keyNode, "unknown key '\(key)' in the tls of cluster '\(name)' (known keys: \(Self.tlsKeys.joined(separator: ", ")))")
             }
         }
         return tls

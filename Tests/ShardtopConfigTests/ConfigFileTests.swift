@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ShardtopConfig
+import ShardtopCore
 
 @Suite struct ConfigFileTests {
     let path = "/home/op/.config/shardtop/config.yaml"
@@ -98,12 +99,12 @@ import ShardtopConfig
             tls: true
         """
         let config = try ConfigFile.parse(text, path: path, environment: ["HOME": "/home/op"])
-        #expect(try config.context(named: "prod").tls == ContextTLS(
+        #expect(try config.context(named: "prod").tls == TLSSettings(
             caFile: "/home/op/.config/shardtop/certs/ca.crt", certificateFile: "/home/op/client.crt",
             keyFile: "/etc/shardtop/client.key", serverName: "redis.internal"
         ))
         #expect(try config.context(named: "plain").tls == nil)
-        #expect(try config.context(named: "system").tls == ContextTLS())
+        #expect(try config.context(named: "system").tls == TLSSettings())
 
         let bad = "clusters:\n  prod:\n    tls:\n      ca: x\n"
         #expect(throws: ConfigError.self) { try ConfigFile.parse(bad, path: path, environment: [:]) }

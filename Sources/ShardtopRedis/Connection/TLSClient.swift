@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOSSL
+import ShardtopCore
 
 /// The TLS context of one session, built once from `TLSSettings` (loading the CA, certificate and
 /// key files) and shared by every connection, so files are read and checked once, at start, where

@@ -1,4 +1,5 @@
 import NIOSSL
+import ShardtopCore
 
 /// Turns what NIOSSL and BoringSSL say about a failed TLS connection into the cause an operator
 /// can act on, with the flag that fixes it. BoringSSL reports causes as reason names inside an

@@ -1,5 +1,6 @@
 import Foundation
 import ShardtopCertificates
+import ShardtopCore
 
 /// The throwaway CA and certificates of a `lab --tls`, in the lab's own directory (so they go when
 /// the lab goes). One node certificate serves every node: they all live on 127.0.0.1. A separate

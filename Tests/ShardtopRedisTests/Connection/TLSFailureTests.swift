@@ -1,4 +1,5 @@
 import Testing
+import ShardtopCore
 @testable import ShardtopRedis
 
 @Suite struct TLSFailureTests {

@@ -1,6 +1,6 @@
 /// How to speak TLS to the nodes: the flags `--tls`, `--cacert`, `--cacert-dir`, `--cert`, `--key`,
-/// `--tls-server-name` and `--insecure`, or the same fields of a named cluster. Plain paths and
-/// names; `TLSClient` turns them into a context once per session.
+/// `--tls-server-name` and `--insecure`, or the same fields of a named cluster's `tls:`. Plain paths
+/// and names, no I/O; the connector's `TLSClient` turns them into a context once per session.
 public struct TLSSettings: Sendable, Hashable {
     /// PEM file of the CA certificates to trust. With neither this nor `caDirectory`, the system's.
     public var caFile: String?
