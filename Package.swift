@@ -76,6 +76,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: the gates that keep real-server suites, and CPU-bound suites, from running beside their own kind.
+        .target(name: "ShardtopTestSupport", path: "Tests/ShardtopTestSupport"),
         .testTarget(name: "ShardtopCoreTests", dependencies: ["ShardtopCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShardtopConfigTests", dependencies: ["ShardtopConfig", "ShardtopCore"]),
         .testTarget(
@@ -87,6 +89,7 @@ let package = Package(
             name: "ShardtopRedisTests",
             dependencies: [
                 "ShardtopRedis",
+                "ShardtopTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -103,6 +106,8 @@ let package = Package(
                 "ShardtopRecording",
                 "ShardtopCore",
                 "ShardtopRedis",
+                "ShardtopCertificates",
+                "ShardtopTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

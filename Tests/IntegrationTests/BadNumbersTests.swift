@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShardtopTestSupport
 
 /// Every numeric option of every command, fed what a typo or a careless script gives: one line on
 /// stderr naming the option, nothing on stdout, exit 2, never a trap. The options are read from

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
 

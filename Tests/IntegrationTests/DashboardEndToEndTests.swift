@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Testing
+import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+import ShardtopTestSupport
 
 import ShardtopCore
 import ShardtopRedis
@@ -8,7 +9,7 @@ import ShardtopRedis
 /// A huge CLUSTER NODES (6,000 lines, about 0.9 MB) must cost time in proportion to its size, also
 /// when it trickles in a byte per read. The bounds are generous on purpose: they catch quadratic
 /// behaviour (minutes), not a slow machine.
-@Suite struct ClusterNodesScaleTests {
+@Suite(.serialized, .oneCPUBoundAtATime) struct ClusterNodesScaleTests {
     static let lineCount = 6_000
 
     /// 2,000 primaries with a slot range each and two replicas apiece, plus open-slot marks on myself.

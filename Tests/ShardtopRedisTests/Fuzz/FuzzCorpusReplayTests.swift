@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import ShardtopTestSupport
 
 import ShardtopRedis
 
 /// Replays the seed corpus (real replies, hostile ones, and what the campaign found) through the
 /// decoder and every text parser. Each file is both a byte stream and, decoded as UTF-8, a text
 /// reply; a file whose bytes decode to a bulk string has that string parsed as text too.
-@Suite struct FuzzCorpusReplayTests {
+@Suite(.serialized, .oneCPUBoundAtATime) struct FuzzCorpusReplayTests {
     static let files: [URL] = {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Fixtures/FuzzCorpus"),
               let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)

@@ -1,12 +1,13 @@
 import PropertyBased
 import Testing
+import ShardtopTestSupport
 
 import ShardtopRedis
 
 /// Broken and hostile byte streams. A trap would end the test process, so merely finishing is
 /// the first property; beyond that, every input either decodes, waits for more, or fails with
 /// a RESPProtocolError, identically in any chunking, and never yields more than the limits allow.
-@Suite struct RESPArbitraryInputPropertyTests {
+@Suite(.serialized, .oneCPUBoundAtATime) struct RESPArbitraryInputPropertyTests {
     /// Small enough that generated input runs into every limit often.
     static let tight = RESPLimits(maxBulkLength: 16, maxElements: 6, maxDepth: 3, maxLineLength: 12)
 

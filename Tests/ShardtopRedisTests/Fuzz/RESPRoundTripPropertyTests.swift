@@ -2,12 +2,13 @@ import NIOCore
 import NIOEmbedded
 import PropertyBased
 import Testing
+import ShardtopTestSupport
 
 import ShardtopRedis
 
 /// Valid replies, generated: whatever form they take on the wire and however the reads cut
 /// them, the decoder gives back exactly the values that were sent.
-@Suite struct RESPRoundTripPropertyTests {
+@Suite(.serialized, .oneCPUBoundAtATime) struct RESPRoundTripPropertyTests {
     @Test func decodeOfEncodeIsIdentity() async {
         await propertyCheck(count: FuzzBudget.cases(500), input: RESPValueGen.value()) { value in
             let outcome = DecodeOutcome.decode(DecodeOutcome.canonical(value))

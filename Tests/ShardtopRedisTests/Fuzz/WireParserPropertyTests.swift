@@ -1,13 +1,14 @@
 import PropertyBased
 import ShardtopCore
 import Testing
+import ShardtopTestSupport
 
 import ShardtopRedis
 
 /// CLUSTER NODES, CLUSTER INFO and INFO on generated and broken text: the parsers never trap,
 /// CLUSTER NODES reads back exactly what was rendered, and every server-provided string they
 /// return is free of control bytes once it has been through the display sanitizer.
-@Suite struct WireParserPropertyTests {
+@Suite(.serialized, .oneCPUBoundAtATime) struct WireParserPropertyTests {
     @Test func clusterNodesReadsBackWhatWasRendered() async {
         await propertyCheck(count: FuzzBudget.cases(500), input: ClusterNodesTextGen.reply()) { reply in
             let parsed = try ClusterNodesParser.parse(reply.text)
