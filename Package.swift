@@ -1,16 +1,23 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point one way: shardtop (executable) -> ShardtopTerminal -> ShardtopUI -> ShardtopCore,
-// and shardtop -> ShardtopRedis -> ShardtopCore (ShardtopRedis also uses ShardtopCertificates, the
-// lab's throwaway CA). ShardtopCore holds plain values only (no I/O),
-// so a second engine could sit beside ShardtopRedis; ShardtopUI is pure (state in, cell grid out),
-// and ShardtopTerminal is the only code that touches ncurses.
+// The layers, each target importing only those below it (the compiler enforces it):
+//   1. ShardtopCore: plain values (snapshot, events, plans, findings, log lines); no I/O.
+//   2. Beside each other, each on the core only: ShardtopRedis (the connector: RESP, connections,
+//      wire parsers, the poller, migrators, failover), ShardtopUI (pure: state in, cell grid out),
+//      ShardtopProcess (spawning children, free ports), ShardtopLogs (file tail, log commands,
+//      the source selector), ShardtopConfig, ShardtopRecording, ShardtopCertificates.
+//      ShardtopTerminal (the only ncurses code) sits on ShardtopUI; ShardtopLab (local clusters)
+//      on the connector, ShardtopProcess and ShardtopCertificates.
+//   3. ShardtopApp: the dashboard's wiring and the commands' work, callable by tests without the binary.
+//   4. Executables: shardtop (argument parsing only) and shardtop-bench (the README's benchmarks).
+// A second engine would sit beside ShardtopRedis and reuse the lab's processes and the log sources.
 let package = Package(
     name: "shardtop",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shardtop", targets: ["shardtop"]),
+        .executable(name: "shardtop-bench", targets: ["shardtop-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
@@ -61,18 +68,46 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
-                "ShardtopCertificates",
+            ]
+        ),
+        // Children started clean (signal mask, process group, no inherited descriptors) and free
+        // loopback ports: engine-agnostic, shared by the lab and the log commands.
+        .target(name: "ShardtopProcess", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        // A node's own log: its file when local, or an operator's command (ssh, kubectl); no Redis code.
+        .target(name: "ShardtopLogs", dependencies: ["ShardtopCore", "ShardtopProcess"]),
+        // `shardtop lab`: real local clusters of redis-server or valkey-server.
+        .target(
+            name: "ShardtopLab",
+            dependencies: [
+                "ShardtopCore", "ShardtopRedis", "ShardtopProcess", "ShardtopCertificates",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // What the commands do, apart from reading their arguments: the dashboard's wiring, action
+        // sessions, headless output. ArgumentParser only for ExitCode, the exit-status currency.
+        .target(
+            name: "ShardtopApp",
+            dependencies: [
+                "ShardtopCore", "ShardtopRedis", "ShardtopUI", "ShardtopTerminal", "ShardtopConfig",
+                "ShardtopRecording", "ShardtopLogs", "ShardtopLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "shardtop",
             dependencies: [
-                "ShardtopCore",
-                "ShardtopRedis",
-                "ShardtopUI",
-                "ShardtopTerminal",
-                "ShardtopConfig",
-                "ShardtopRecording",
+                "ShardtopApp", "ShardtopCore", "ShardtopRedis", "ShardtopUI", "ShardtopConfig", "ShardtopRecording",
+                "ShardtopLogs", "ShardtopLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The README's benchmarks, apart from the product: shardtop against redis-cli and htop.
+        .executableTarget(
+            name: "shardtop-bench",
+            dependencies: [
+                "ShardtopApp", "ShardtopCore", "ShardtopRedis", "ShardtopUI", "ShardtopLab", "ShardtopProcess",
+                "ShardtopCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,11 +132,16 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "ShardtopLogsTests", dependencies: ["ShardtopLogs", "ShardtopCore"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                // Listed so `swift test` builds the binary the CLI tests run.
+                // Listed so `swift test` builds the binaries the CLI tests run.
                 "shardtop",
+                "shardtop-bench",
+                "ShardtopApp",
+                "ShardtopLab",
+                "ShardtopProcess",
                 "ShardtopUI",
                 "ShardtopRecording",
                 "ShardtopCore",

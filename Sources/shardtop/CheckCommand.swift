@@ -1,3 +1,4 @@
+import ShardtopApp
 import ArgumentParser
 import Foundation
 import ShardtopCore
@@ -30,34 +31,6 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (seeds, options) = try connection.resolve()
-        let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds, settling: true)
-        let findings = ClusterCheck.findings(snapshot, lag: connection.lagThresholds)
-        let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.count - errors
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for finding in findings {
-            if json, let data = try? encoder.encode(finding) {
-                print(String(decoding: TerminalSafe.json(data), as: UTF8.self))
-            } else {
-                print(TerminalSafe.line("\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)"))
-            }
-        }
-        let reachable = snapshot.nodes.filter { $0.error == nil }.count
-        let summary = "\(snapshot.nodes.count) nodes (\(reachable) answering), \(snapshot.slotsCovered)/\(hashSlotCount) slots covered, state \(snapshot.state)"
-        if errors > 0 {
-            printSummary("FAIL: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"); \(summary)")
-            throw ExitCode(ExitStatus.problemsFound)
-        }
-        printSummary("OK: \(warnings) warning\(warnings == 1 ? "" : "s"); \(summary)")
-    }
-
-    private func printSummary(_ line: String) {
-        let line = TerminalSafe.line(line)  // carries the server's cluster_state
-        if json {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        } else {
-            print(line)
-        }
+        try await HeadlessCheck.run(seeds: seeds, options: options, lag: connection.lagThresholds, json: json)
     }
 }

@@ -1,3 +1,4 @@
+import ShardtopApp
 import ArgumentParser
 import Foundation
 import NIOCore

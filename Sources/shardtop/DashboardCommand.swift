@@ -1,7 +1,10 @@
 import ArgumentParser
+import ShardtopApp
 import Foundation
-import ShardtopCore
 import ShardtopConfig
+import ShardtopCore
+import ShardtopLab
+import ShardtopLogs
 import ShardtopRecording
 import ShardtopRedis
 import ShardtopTerminal
@@ -35,7 +38,7 @@ struct DashboardCommand: AsyncParsableCommand {
         let context = try connection.clusterContext()
         display.apply(context)
         let selector = try LogSelection.selector(for: context)
-        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil, logSelector: selector)
+        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display.settings, lab: nil, logSelector: selector)
     }
 }
 
@@ -53,13 +56,15 @@ struct DisplayArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Also write every snapshot and event to this file as JSON lines (gzip if it ends in .gz), for `shardtop replay`.", valueName: "file"))
     var record: String?
 
-    var pollInterval: Double { interval ?? 1 }
-
     /// Seconds between polls, for --interval here, in `watch`, and from a context's `interval:`.
-    static let intervalRange = 0.1...3600.0
+    static let intervalRange = DisplaySettings.intervalRange
 
     func validate() throws {
         try NumericOption.check(interval, "--interval", Self.intervalRange, unit: "seconds")
+    }
+
+    var settings: DisplaySettings {
+        DisplaySettings(interval: interval ?? 1, theme: theme, readOnly: readOnly, record: record)
     }
 
     /// Fills what the command line left open from a --context's theme and interval.
@@ -67,44 +72,5 @@ struct DisplayArguments: ParsableArguments {
         guard let context else { return }
         if interval == nil { interval = context.interval }
         if theme == nil { theme = context.theme }
-    }
-}
-
-enum DashboardLauncher {
-    static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
-                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil)) async throws {
-        // The command line was checked when parsed; this catches a context's `interval:`.
-        do { try NumericOption.check(display.pollInterval, "interval", DisplayArguments.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
-        if let problem = TerminalCheck.problem() { throw fail(problem) }
-        let environment = ProcessInfo.processInfo.environment
-        let directory = ThemeCatalog.themesDirectory(environment: environment)
-        let theme: Theme
-        do {
-            theme = try ThemeCatalog.load(nameOrPath: display.theme, themesDirectory: directory, environment: environment)
-        } catch {
-            throw fail("\(error)")
-        }
-        var liveOptions = options
-        // A request deadline longer than the interval would make ticks pile up behind a hung node.
-        let cap = Int64(max(100, display.pollInterval * 900))
-        if liveOptions.requestTimeout.nanoseconds > cap * 1_000_000 { liveOptions.requestTimeout = .milliseconds(cap) }
-        var recorder: RecordingWriter?
-        if let path = display.record {
-            do {
-                recorder = try RecordingWriter(path: path, seed: seeds.map(\.description).joined(separator: ","), started: Date().timeIntervalSince1970)
-            } catch {
-                throw fail("\(error)")
-            }
-        }
-        let app = DashboardApp(configuration: .init(
-            seeds: seeds, options: liveOptions, interval: display.pollInterval, lagThresholds: lag, theme: theme,
-            themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
-            journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logSelector: logSelector
-        ))
-        do {
-            try await app.run()
-        } catch {
-            throw fail("\(error)")
-        }
     }
 }

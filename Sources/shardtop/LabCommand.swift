@@ -1,7 +1,9 @@
+import ShardtopApp
 import ArgumentParser
 import Dispatch
 import Foundation
 import ShardtopCore
+import ShardtopLab
 import ShardtopRedis
 import ShardtopTerminal
 
@@ -53,7 +55,7 @@ struct LabCommand: AsyncParsableCommand {
     @OptionGroup var display: DisplayArguments
 
     func validate() throws {
-        try Self.checkShape(primaries: primaries, replicas: replicas)
+        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(nodeTimeout, "--node-timeout", 100...600_000, unit: "ms")
         try NumericOption.check(load, "--load", 1...1_000_000, unit: "operations per second")
     }
@@ -61,60 +63,10 @@ struct LabCommand: AsyncParsableCommand {
     func run() async throws {
         let serverPath: String
         do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-
         let options = LabCluster.Options(
             serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
             nodeTimeoutMillis: nodeTimeout, keepDirectory: keep, tls: tls
         )
-        // Signals are caught before any server starts, so Ctrl-C during formation still cleans up.
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(options)
-
-        var workload: Task<Void, Never>?
-        if let load {
-            let generator = LabWorkload(seeds: lab.addresses, opsPerSecond: load, options: lab.connectionOptions)
-            workload = Task { await generator.run() }
-        }
-        if !noDashboard && TerminalCheck.problem() == nil {
-            // One owner per signal: the dashboard installs its own watcher.
-            interrupt.uninstall()
-            defer {
-                workload?.cancel()
-                lab.stop()
-            }
-            try await DashboardLauncher.run(
-                seeds: [lab.seed], options: lab.connectionOptions, lag: .default, display: display, lab: lab
-            )
-            return
-        }
-        say("lab cluster ready: \(lab.nodes.count) nodes, seed \(lab.seed)\(lab.tls == nil ? "" : " (TLS only)")")
-        if let tls = lab.tls {
-            let flags = tls.settings.commandLineFlags.joined(separator: " ")
-            say("  shardtop snapshot rediss://\(lab.seed) \(flags)")
-            say("  redis-cli -c -h \(lab.seed.host) -p \(lab.seed.port) --tls --cacert \(tls.caFile) --cert \(tls.client.certificate) --key \(tls.client.key)")
-        } else {
-            say("  shardtop snapshot \(lab.seed)")
-        }
-        say("  logs: \(lab.directory)/node-<port>/server.log")
-        say("press Ctrl-C to stop the cluster\(keep ? " (its directory is kept)" : " and remove its directory")")
-        await interrupt.waitForSignal()
-        workload?.cancel()
-        printError("stopping \(lab.nodes.count) lab nodes")
-        lab.stop()
+        try await LabLauncher.run(options, load: load, dashboard: !noDashboard, display: display.settings)
     }
-}
-
-extension LabCommand {
-    /// The bounds LabCluster.start enforces, said before a server binary is looked for; the
-    /// benches build labs too and share them.
-    static func checkShape(primaries: Int, replicas: Int) throws(ValidationError) {
-        try NumericOption.check(primaries, "--primaries", 1...200)
-        try NumericOption.check(replicas, "--replicas", 0...5)
-    }
-}
-
-/// Unbuffered stdout: the seed line must reach a pipe or file at once, not when the lab exits.
-private func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

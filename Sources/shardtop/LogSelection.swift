@@ -1,6 +1,8 @@
 import ArgumentParser
 import ShardtopConfig
 import ShardtopCore
+import ShardtopApp
+import ShardtopLogs
 import ShardtopRedis
 
 /// The log-source selector for a context: its log-command (checked here, so a bad template is

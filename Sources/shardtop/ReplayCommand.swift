@@ -1,3 +1,4 @@
+import ShardtopApp
 import ArgumentParser
 import Foundation
 import ShardtopCore
@@ -33,19 +34,6 @@ struct ReplayCommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
-        let recording: Recording
-        do {
-            recording = try Recording.load(path: file)
-        } catch {
-            throw fail("\(error)")
-        }
-        if info {
-            let events = recording.ticks.reduce(0) { $0 + $1.events.count }
-            print("recording of \(recording.header.seed): \(recording.ticks.count) snapshots over \(String(format: "%.1f", recording.duration)) s, \(events) events\(recording.skippedLines > 0 ? ", \(recording.skippedLines) damaged lines skipped" : "")")
-            return
-        }
-        // Parsed, not constructed: ArgumentParser's property wrappers may only be read after parsing.
-        let display = try DisplayArguments.parse(["--read-only"] + (theme.map { ["--theme", $0] } ?? []))
-        try await DashboardLauncher.run(seeds: [], options: ConnectionOptions(), lag: .default, display: display, lab: nil, replay: recording)
+        try await ReplayLauncher.run(file: file, infoOnly: info, theme: theme)
     }
 }

@@ -1,3 +1,4 @@
+import ShardtopApp
 import ArgumentParser
 import Foundation
 
@@ -31,33 +32,10 @@ struct Shardtop: AsyncParsableCommand {
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
             FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
-            BenchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
 
-    /// ArgumentParser's own main, except for bad input: its answer to a typo is the usage block
-    /// and exit 64, and shardtop promises scripts one line and exit 2 (ExitStatus.couldNotRun) for
-    /// that, the same as a bad seed. Help, --version and errors from run() go the usual way.
-    static func main() async {
-        do {
-            var parsed = try await asyncParseAsRoot()
-            if var command = parsed as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try parsed.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure { Foundation.exit(refuse(error)) }
-            exit(withError: error)
-        }
-    }
-
-    /// Prints the one line for a parse or validation error and returns the exit code.
-    static func refuse(_ error: Error) -> Int32 {
-        // The message may carry a second line of help text; the first says what was wrong.
-        let first = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "bad arguments"
-        printError(first)
-        return ExitStatus.couldNotRun
-    }
+    /// One line and exit 2 for bad input (see CommandLineMain).
+    static func main() async { await CommandLineMain.run(Self.self) }
 }

@@ -3,6 +3,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// The README's two ACL lines, loaded exactly on every node of a real lab: the monitoring user
 /// sees every screen's data and gets clean one-line refusals for every action, leaving nothing

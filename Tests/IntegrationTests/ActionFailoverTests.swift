@@ -4,6 +4,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// Failover on real servers, with a writer that records every acknowledged write.
 /// Serialized: timing assertions must not compete with other clusters for the machine's cores.

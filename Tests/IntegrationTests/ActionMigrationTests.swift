@@ -4,6 +4,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// Slot migration on real servers under a writer that records every acknowledged write; the
 /// independent judge of the end state is `redis-cli --cluster check`.

@@ -24,8 +24,18 @@ import ShardtopTestSupport
         var valueName: String
     }
 
+    /// Both binaries' options; the benchmarks' commands are named "bench ..." here.
     static func numericOptions() async throws -> [NumericOption] {
-        let dump = try await CLI.run(["--experimental-dump-help"])
+        try await numericOptions(program: CLI.binaryPath, prefix: []) + numericOptions(program: CLI.benchBinaryPath, prefix: ["bench"])
+    }
+
+    /// The command line for one run: "bench ..." runs the bench binary without the word.
+    static func invocation(_ arguments: [String]) -> (program: String, arguments: [String]) {
+        arguments.first == "bench" ? (CLI.benchBinaryPath, Array(arguments.dropFirst())) : (CLI.binaryPath, arguments)
+    }
+
+    static func numericOptions(program: String, prefix: [String]) async throws -> [NumericOption] {
+        let dump = try await CLI.run(["--experimental-dump-help"], program: program)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.output.utf8)) as? [String: Any])
         var found: [NumericOption] = []
         func walk(_ command: [String: Any], path: [String]) {
@@ -43,7 +53,7 @@ import ShardtopTestSupport
                 walk(sub, path: path + [name])
             }
         }
-        walk(try #require(root["command"] as? [String: Any]), path: [])
+        walk(try #require(root["command"] as? [String: Any]), path: prefix)
         return found
     }
 
@@ -68,7 +78,8 @@ import ShardtopTestSupport
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (name, arguments) in batch {
                     group.addTask {
-                        let result = try await CLI.run(arguments)
+                        let (program, programArguments) = Self.invocation(arguments)
+                        let result = try await CLI.run(programArguments, program: program)
                         let shown = "shardtop \(arguments.joined(separator: " ")): exit \(result.status), stderr \(result.errorOutput), stdout \(result.output.prefix(200))"
                         #expect(result.status == 2, "\(shown)")
                         #expect(result.errorOutput.split(separator: "\n").count == 1, "\(shown)")

@@ -3,6 +3,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopProcess
 
 /// The headless commands as a script sees them: output, JSON field names, exit codes.
 @Suite(.serialized, .oneClusterAtATime) struct CLITests {

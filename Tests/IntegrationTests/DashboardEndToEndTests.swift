@@ -5,6 +5,7 @@ import Glibc
 import Testing
 import ShardtopTestSupport
 import ShardtopCore
+import ShardtopProcess
 import ShardtopRedis
 
 /// Drives the real binary in tmux against a real lab cluster, the way an operator sees it.

@@ -3,6 +3,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// `shardtop logs` against real clusters: the lab's nodes log to files on this host, so the
 /// file source is chosen; a node started with an empty logfile falls back with the reason.

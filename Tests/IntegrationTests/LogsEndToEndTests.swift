@@ -3,6 +3,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// The logs screen and the incident timeline, driven in tmux against real lab clusters.
 @Suite(.serialized, .oneClusterAtATime) struct LogsEndToEndTests {

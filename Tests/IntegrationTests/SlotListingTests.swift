@@ -3,6 +3,7 @@ import Testing
 import ShardtopTestSupport
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// Issue 14 on a real lab: a slot given twice moves once and nothing stays open; open slots are
 /// counted once (not once per side) in the refusal, and `fix` without a terminal lists them all.

@@ -5,6 +5,8 @@ import ShardtopTestSupport
 import ShardtopCertificates
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
+import ShardtopProcess
 
 /// TLS-only clusters (`port 0`, `tls-port`, `tls-cluster yes`, `tls-replication yes`, client
 /// certificates required) with the lab's own throwaway CA, on real servers.

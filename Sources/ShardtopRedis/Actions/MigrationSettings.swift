@@ -12,7 +12,7 @@ public struct MigrationSettings: Sendable {
     /// cancel, but every job pays a fixed cost on the server (handshake, fork for the snapshot, write
     /// pause and ownership hand-over), about 0.1-0.16 s per job on Valkey 9.1.2 even for empty slots:
     /// 500 empty slots in jobs of 128 took 0.38-0.66 s, against 0.08-0.10 s as one job
-    /// (`shardtop bench migrate --engine valkey`, README). 1024 keeps that cost small per job.
+    /// (`shardtop-bench migrate --engine valkey`, README). 1024 keeps that cost small per job.
     public var atomicSlotsPerJob: Int
 
     public init(slotsPerRound: Int = 16, batchKeys: Int = 1000, migrateTimeoutMillis: Int = 5000,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShardtopCore
+import ShardtopApp
 import ShardtopRedis
 
 /// Options every headless action command shares.
@@ -49,7 +50,22 @@ struct MigrationArguments: ParsableArguments {
                           atomicSlotsPerJob: atomicSlotsPerJob)
     }
 
-    enum PathChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, legacy, atomic
+    typealias PathChoice = MigrationPathChoice
+}
+
+extension ActionSession {
+    /// Refuses --read-only before anything connects, resolves the seeds (`fallbackSeeds`, e.g. the
+    /// --to node, when none is given), then opens the session.
+    static func open(_ connection: ConnectionArguments, _ action: ActionArguments, fallbackSeeds: [String], verb: String) async throws -> ActionSession {
+        if action.readOnly {
+            throw fail("--read-only: refusing to \(verb)", code: ExitStatus.problemsFound)
+        }
+        var connection = connection
+        if connection.seeds.isEmpty { connection.seeds = fallbackSeeds }
+        let (seeds, options) = try connection.resolve()
+        return try await ActionSession.open(seeds: seeds, options: options, lagThresholds: connection.lagThresholds,
+                                            journalPath: action.journalPath, assumeYes: action.yes)
     }
 }
+
+extension MigrationPathChoice: ExpressibleByArgument {}

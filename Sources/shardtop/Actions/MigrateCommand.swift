@@ -1,3 +1,4 @@
+import ShardtopApp
 import ArgumentParser
 import Foundation
 import ShardtopCore
@@ -61,46 +62,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await ActionSession.open(connection, action, fallbackSeeds: [to], verb: "migrate slots")
-        let target = try session.node(to)
-        var plans: [MigrationPlan]
-        do {
-            if let slots {
-                let list = try Self.slotList(slots)
-                // Said before the plan, so an operator who typed overlapping ranges sees the union taken.
-                if list.overlapped { print(list.description) }
-                plans = try MigrationPlanner.plans(session.snapshot, slots: list.ranges, to: target.id)
-            } else {
-                let source = try session.node(from!)
-                plans = [try MigrationPlanner.plan(session.snapshot, from: source.id, to: target.id, count: count!)]
-            }
-        } catch let error as MigrationPlanner.PlanError {
-            throw fail(error.description, code: ExitStatus.problemsFound)
-        }
-        let problems = ActionPreconditions.blockingProblems(session.snapshot)
-        if !problems.isEmpty {
-            throw fail(ActionPreconditions.refusal(problems, snapshot: session.snapshot, action: "migrate"), code: ExitStatus.problemsFound)
-        }
-        plans = try plans.map { try PathOverride.apply(migration.path, to: $0) }
-        try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
-                                             action: "migrate", verb: "migrate slots", nodes: plans.involvedNodes(session.snapshot))
-        try await MigrationExecution(session: session, settings: migration.settings, action: "migrate").preview(plans).execute(plans)
-    }
-}
-
-/// --path legacy|atomic|auto applied to a planned path: forcing legacy is explicit, forcing atomic
-/// where a node lacks it is refused.
-enum PathOverride {
-    static func apply(_ choice: MigrationArguments.PathChoice, to plan: MigrationPlan) throws(ExitCode) -> MigrationPlan {
-        var plan = plan
-        switch choice {
-        case .auto:
-            break
-        case .legacy:
-            plan.path = .legacy
-            plan.pathReason = "legacy path chosen with --path legacy"
-        case .atomic:
-            guard plan.path == .atomic else { throw fail("--path atomic: \(plan.pathReason)", code: ExitStatus.problemsFound) }
-        }
-        return plan
+        let request: HeadlessMigrate.Slots = if let slots { .list(try Self.slotList(slots)) } else { .count(from: from!, count: count!) }
+        try await HeadlessMigrate.run(request, to: to, path: migration.path, settings: migration.settings, session: session)
     }
 }

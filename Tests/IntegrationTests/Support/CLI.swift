@@ -9,7 +9,12 @@ enum CLI {
     }
 
     /// The binary SwiftPM built next to the test bundle.
-    static var binaryPath: String {
+    static var binaryPath: String { builtBinary("shardtop") }
+
+    /// The benchmarks' own executable, built beside shardtop.
+    static var benchBinaryPath: String { builtBinary("shardtop-bench") }
+
+    static func builtBinary(_ name: String) -> String {
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
         for bundle in Bundle.allBundles { candidates.append(bundle.bundleURL.deletingLastPathComponent()) }
@@ -17,21 +22,23 @@ enum CLI {
             .deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug"))
         for directory in candidates {
-            let path = directory.appendingPathComponent("shardtop").path
+            let path = directory.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        return root.appendingPathComponent(".build/debug/shardtop").path
+        return root.appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// The same, waiting on a Dispatch thread: Swift's cooperative pool has one thread per core
     /// (2 here), and a test blocked on a child for seconds would starve every other running test.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30) async throws -> Result {
-        try await offPool { try run(blocking: arguments, environment: environment, timeoutSeconds: timeoutSeconds) }
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30,
+                    program: String = binaryPath) async throws -> Result {
+        try await offPool { try run(blocking: arguments, environment: environment, timeoutSeconds: timeoutSeconds, program: program) }
     }
 
-    static func run(blocking arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30) throws -> Result {
+    static func run(blocking arguments: [String], environment: [String: String] = [:], timeoutSeconds: Double = 30,
+                    program: String = binaryPath) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryPath)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ShardtopCore
 import ShardtopRedis
+import ShardtopLab
 
 /// The engines integration tests run against. Each test runs once per engine.
 enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+
+/// ArgumentParser's own main, except for bad input: its answer to a typo is the usage block and
+/// exit 64, and shardtop promises scripts one line and exit 2 (ExitStatus.couldNotRun) for that,
+/// the same as a bad seed. Help, --version and errors from run() go the usual way. Shared by
+/// `shardtop` and `shardtop-bench`.
+public enum CommandLineMain {
+    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type) async {
+        do {
+            var parsed = try await Root.asyncParseAsRoot()
+            if var command = parsed as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try parsed.run()
+            }
+        } catch {
+            if Root.exitCode(for: error) == .validationFailure { Foundation.exit(refuse(Root.self, error)) }
+            Root.exit(withError: error)
+        }
+    }
+
+    /// Prints the one line for a parse or validation error and returns the exit code.
+    static func refuse<Root: ParsableCommand>(_ root: Root.Type, _ error: Error) -> Int32 {
+        // The message may carry a second line of help text; the first says what was wrong.
+        let first = Root.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "bad arguments"
+        printError(first)
+        return ExitStatus.couldNotRun
+    }
+}

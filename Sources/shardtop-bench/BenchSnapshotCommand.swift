@@ -1,0 +1,232 @@
+import ShardtopApp
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopLab
+import ShardtopRedis
+
+/// `shardtop-bench snapshot`: on one lab cluster, in one run, alternate
+/// A = cold `shardtop snapshot SEED --json`, B = `redis-cli --cluster check SEED`, C = one warm `poller.tick()`.
+struct BenchSnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Cold snapshot and warm tick against redis-cli --cluster check on one lab cluster.",
+        discussion: """
+        Starts a lab cluster, waits until every node is ok, warms up, then runs A (cold
+        `shardtop snapshot SEED --json`), B (`redis-cli --cluster check SEED`) and C (one in-process
+        poll of a warm poller) in turn, A B C A B C ..., and prints median, p10, p90 and mean of each
+        with the ratios to redis-cli (targets: cold <= 1.0x, warm <= 0.15x). Build with -c release first.
+        """
+    )
+
+    @Option(help: "Number of primaries.")
+    var primaries = 15
+
+    @Option(help: "Replicas per primary.")
+    var replicas = 1
+
+    @Option(help: "Measured repetitions of each of A, B, C.")
+    var repetitions = 20
+
+    @Option(help: "Warm-up repetitions of each of A, B, C (not measured).")
+    var warmup = 3
+
+    @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
+    var redisCli: String?
+
+    @Flag(help: "Print the results as JSON (with every sample) instead of a table.")
+    var json = false
+
+    static let coldTarget = 1.0
+    static let warmTarget = 0.15
+
+    func validate() throws {
+        try LabShape.check(primaries: primaries, replicas: replicas)
+        try NumericOption.check(repetitions, "--repetitions", 1...100_000)
+        try NumericOption.check(warmup, "--warmup", 0...100_000)
+    }
+
+    func run() async throws {
+        guard (1...10_000).contains(repetitions) else { throw fail("--repetitions must be between 1 and 10000") }
+        guard (0...1000).contains(warmup) else { throw fail("--warmup must be between 0 and 1000") }
+        let serverPath: String
+        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
+        let cliPath = try BenchTools.redisCli(redisCli)
+        let selfPath = try BenchTools.shardtop()
+
+        let interrupt = Interrupt()
+        interrupt.install()
+        let lab = try await interrupt.startLab(
+            LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
+        )
+        defer {
+            printError("stopping \(lab.nodes.count) lab nodes")
+            lab.stop()
+        }
+
+        let measuring = Task { try await measure(lab: lab, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath) }
+        let report: SnapshotBenchReport
+        do {
+            report = try await interrupt.run(measuring)
+        } catch {
+            if error is CancellationError || interrupt.wasSignalled {
+                printError("interrupted")
+                throw ExitCode(130)
+            }
+            throw fail((error as? BenchFailure)?.message ?? "\(error)")
+        }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(report))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(report.renderTable().utf8))
+        }
+    }
+
+    private func measure(lab: LabCluster, selfPath: String, cliPath: String, serverPath: String) async throws -> SnapshotBenchReport {
+        let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
+        do {
+            let report = try await measure(lab: lab, poller: poller, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)
+            await poller.shutdown()
+            return report
+        } catch {
+            await poller.shutdown()
+            throw error
+        }
+    }
+
+    private func measure(
+        lab: LabCluster, poller: ClusterPoller, selfPath: String, cliPath: String, serverPath: String
+    ) async throws -> SnapshotBenchReport {
+        let seed = lab.seed.description
+        let expected = lab.nodes.count
+        let stderrPath = "\(lab.directory)/bench-stderr.log"
+        let coldArguments = ["snapshot", seed, "--json"]
+        let cliArguments = ["--cluster", "check", seed]
+
+        // Ready: the poller sees every node ok, and redis-cli agrees (all nodes agree about slots).
+        printError("waiting until all \(expected) nodes are ok")
+        let deadline = ContinuousClock.now + .seconds(60)
+        var lastProblem = ""
+        while true {
+            try Task.checkCancellation()
+            let (snapshot, _) = await poller.tick()
+            if let problem = Self.problem(snapshot, expected: expected) {
+                lastProblem = problem
+            } else {
+                let check = try await TimedProcess.run(cliPath, cliArguments, stderrPath: stderrPath)
+                if check.exited && check.status == 0 { break }
+                lastProblem = "redis-cli --cluster check exited \(check.status)"
+            }
+            if ContinuousClock.now > deadline { throw BenchFailure("cluster not ready within 60 s: \(lastProblem)") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+
+        var samples: [String: [Double]] = ["A": [], "B": [], "C": []]
+        let total = warmup + repetitions
+        printError("running \(warmup) warm-up + \(repetitions) measured repetitions of A, B, C")
+        for round in 0..<total {
+            try Task.checkCancellation()
+            let measured = round >= warmup
+
+            let cold = try await TimedProcess.run(selfPath, coldArguments, stderrPath: stderrPath)
+            guard cold.exited, cold.status == 0 else {
+                let detail = TimedProcess.lastLine(of: stderrPath).map { ": \($0)" } ?? ""
+                throw BenchFailure("A (shardtop snapshot --json) \(cold.exited ? "exited \(cold.status)" : "was killed by signal \(cold.status)")\(detail)")
+            }
+
+            let check = try await TimedProcess.run(cliPath, cliArguments, stderrPath: stderrPath)
+            guard check.exited, check.status == 0 else {
+                throw BenchFailure("B (redis-cli --cluster check) \(check.exited ? "exited \(check.status)" : "was killed by signal \(check.status)") on a cluster that was healthy")
+            }
+
+            let started = ContinuousClock.now
+            let (snapshot, _) = await poller.tick()
+            let warm = ContinuousClock.now - started
+            if let problem = Self.problem(snapshot, expected: expected) {
+                throw BenchFailure("C (warm tick): \(problem)")
+            }
+
+            if measured {
+                samples["A"]!.append(cold.elapsed.millis)
+                samples["B"]!.append(check.elapsed.millis)
+                samples["C"]!.append(warm.millis)
+            }
+        }
+
+        let a = BenchSummary(millis: samples["A"]!)
+        let b = BenchSummary(millis: samples["B"]!)
+        let c = BenchSummary(millis: samples["C"]!)
+        let coldRatio = a.medianMillis / b.medianMillis
+        let warmRatio = c.medianMillis / b.medianMillis
+        let cliVersion = TimedProcess.capture(cliPath, ["--version"]) ?? "redis-cli ?"
+        let serverVersion = TimedProcess.capture(serverPath, ["--version"]).map(Self.shortVersion) ?? "?"
+        let kernel = TimedProcess.capture("/bin/uname", ["-sr"]) ?? "?"
+
+        return SnapshotBenchReport(
+            invocation: CommandLine.arguments.map(Self.shellQuoted).joined(separator: " "),
+            primaries: primaries,
+            replicasPerPrimary: replicas,
+            nodes: expected,
+            warmup: warmup,
+            repetitions: repetitions,
+            order: "A B C A B C ...",
+            series: [
+                .init(key: "A", label: "A cold  shardtop snapshot --json", command: ([selfPath] + coldArguments).joined(separator: " "),
+                      summary: a, samplesMillis: samples["A"]!),
+                .init(key: "B", label: "B       redis-cli --cluster check", command: ([cliPath] + cliArguments).joined(separator: " "),
+                      summary: b, samplesMillis: samples["B"]!),
+                .init(key: "C", label: "C warm  poller.tick()", command: "in-process ClusterPoller.tick() on a poller kept warm (\(expected) connections)",
+                      summary: c, samplesMillis: samples["C"]!),
+            ],
+            ratios: [
+                .init(name: "cold snapshot / redis-cli check", value: coldRatio, target: Self.coldTarget, pass: coldRatio <= Self.coldTarget),
+                .init(name: "warm tick / redis-cli check", value: warmRatio, target: Self.warmTarget, pass: warmRatio <= Self.warmTarget),
+            ],
+            machine: .init(nproc: ProcessInfo.processInfo.activeProcessorCount, serverPath: serverPath,
+                           serverVersion: serverVersion, redisCliVersion: cliVersion, kernel: kernel)
+        )
+    }
+
+    /// Why a snapshot is not "all nodes ok", or nil when it is.
+    static func problem(_ snapshot: ClusterSnapshot, expected: Int) -> String? {
+        if let bad = snapshot.nodes.first(where: { $0.error != nil }) {
+            return "\(bad.address): \(bad.error ?? "")"
+        }
+        if let bad = snapshot.nodes.first(where: { $0.health != .ok }) {
+            return "\(bad.address) is \(bad.health.rawValue)"
+        }
+        if snapshot.nodes.count != expected {
+            return "\(snapshot.nodes.count) of \(expected) nodes seen"
+        }
+        if snapshot.state != "ok" { return "cluster_state is \(snapshot.state)" }
+        return nil
+    }
+
+    /// "Redis server v=7.0.15 sha=... " -> "redis-server 7.0.15".
+    static func shortVersion(_ text: String) -> String {
+        let name = text.lowercased().hasPrefix("valkey") ? "valkey-server" : "redis-server"
+        if let field = text.split(separator: " ").first(where: { $0.hasPrefix("v=") }) {
+            return "\(name) \(field.dropFirst(2))"
+        }
+        return text
+    }
+
+    static func shellQuoted(_ argument: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+")
+        if !argument.isEmpty, argument.unicodeScalars.allSatisfy({ safe.contains($0) }) { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// A one-line reason the benchmark stopped.
+struct BenchFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
