@@ -30,7 +30,18 @@ public enum Format {
         value < 1 ? "\(Int(value * 1000))ms" : value == value.rounded() ? "\(Int(value))s" : String(format: "%.1fs", value)
     }
 
-    public static func lagSeconds(_ value: Int?) -> String { value.map { "\($0)s" } ?? "?" }
+    /// A replica acks every second and the server's lag field counts the seconds since the last
+    /// ack, so 0 and 1 are a healthy replica's normal state: shown as "<1s", not as lag. The real
+    /// figure stays in the node detail view and the JSON.
+    public static let ackCadenceSeconds = 1
+
+    public static func lagSeconds(_ value: Int?) -> String {
+        guard let value else { return "?" }
+        return value <= ackCadenceSeconds ? "<1s" : "\(value)s"
+    }
+
+    /// The part of a lag in seconds that is lag at all (beyond the ack cadence), for bars.
+    public static func lagSecondsBeyondAcks(_ value: Int?) -> Int { max(0, (value ?? 0) - ackCadenceSeconds) }
 
     public static func percent(_ value: Double?) -> String {
         guard let value else { return "?" }

@@ -69,7 +69,7 @@ enum NodeDetailView {
             Field(label: "offset", value: text(node.replicationOffset)),
             Field(label: "repl link", value: node.isPrimary ? "-" : link.text, role: node.isPrimary ? .normal : link.role),
             Field(label: "lag bytes", value: node.isPrimary ? "-" : text(node.lagBytes)),
-            Field(label: "lag seconds", value: node.isPrimary ? "-" : text(node.lagSeconds)),
+            Field(label: "lag seconds", value: node.isPrimary ? "-" : node.lagSeconds.map { "\($0) s since its last ack" } ?? "?"),
             Field(label: "sync", value: sync),
             Field(label: "last seen", value: lastSeen, role: node.isReachable ? .normal : .warning),
             Field(label: "round trip", value: node.roundTripMillis.map { String(format: "%.1f ms", $0) } ?? "?"),

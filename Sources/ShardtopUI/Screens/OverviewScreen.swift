@@ -2,45 +2,107 @@ import ShardtopCore
 
 /// The first screen: is the cluster all right, and if not, where is it hurting.
 enum OverviewScreen {
+    /// Rows, top to bottom: the verdict; the findings in full; one line per shard with its ops/s
+    /// history; the latest events; the totals. Findings and shards come first; the events get what
+    /// is left, so a big terminal shows more of what just happened instead of blank rows.
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard let snapshot = state.snapshot else { return }
         var y = area.y
         drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings)
         y += 1
-        for finding in state.findings.prefix(2) {
-            grid.put("\(finding.severity == .error ? "!" : "-") \(finding.message)", x: 1, y: y,
-                     role: finding.severity == .error ? .error : .warning, maxWidth: area.width - 2)
-            y += 1
+        let totalsRow = area.maxY - 1
+        // Findings in full (wrapped, not cut), on at most a fifth of the screen (never fewer than
+        // two rows); `check` lists them all.
+        let findingRows = max(2, area.height / 5)
+        var used = 0
+        var shown = 0
+        for finding in state.findings {
+            let marker = finding.severity == .error ? "! " : "- "
+            let lines = ScreenText.wrap(finding.message, width: max(1, area.width - 4), maxLines: 3)
+            // The last row is kept for "+N more" while any finding would be left out.
+            let room = findingRows - used - (shown + 1 < state.findings.count ? 1 : 0)
+            guard lines.count <= room else { break }
+            for (offset, line) in lines.enumerated() {
+                grid.put((offset == 0 ? marker : "  ") + line, x: 1, y: y, role: finding.severity == .error ? .error : .warning,
+                         maxWidth: area.width - 2)
+                y += 1
+            }
+            used += lines.count
+            shown += 1
         }
-        if state.findings.count > 2 {
-            grid.put("  +\(state.findings.count - 2) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
+        if state.findings.count > shown {
+            grid.put("  +\(state.findings.count - shown) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
             y += 1
         }
         y += 1
-        guard y < area.maxY - 2 else { return }
+        guard y < totalsRow - 1 else { return }
 
-        let columns: [(String, Int, Bool)] = [
-            ("#", 3, false), ("PRIMARY", 21, false), ("REPLICAS", 7, false), ("SLOTS", 5, true),
-            ("KEYS", 7, true), ("OPS/S", 7, true), ("MEMORY", 7, true), ("WORST LAG", 13, true),
-        ]
+        y = drawShards(&grid, y: y, area: area, until: totalsRow, snapshot: snapshot, state: state, glyphs: glyphs)
+        drawLatestEvents(&grid, y: y + 1, area: area, until: totalsRow, state: state)
+        drawTotals(&grid, y: totalsRow, area: area, snapshot: snapshot, state: state, glyphs: glyphs)
+    }
+
+    static let columns: [(String, Int, Bool)] = [
+        ("#", 3, false), ("PRIMARY", 21, false), ("REPLICAS", 7, false), ("SLOTS", 5, true),
+        ("KEYS", 7, true), ("OPS/S", 7, true), ("MEMORY", 7, true), ("WORST LAG", 13, true),
+    ]
+
+    /// The shard table; returns the row after it. Every shard gets a row when it fits; when there
+    /// are many, the latest events still keep some room.
+    private static func drawShards(_ grid: inout Grid, y start: Int, area: Rect, until totalsRow: Int, snapshot: ClusterSnapshot,
+                                   state: AppState, glyphs: Glyphs) -> Int {
+        var y = start
         var x = 1
         for (title, width, right) in columns {
             grid.put(Format.cell(title, width, right: right), x: x, y: y, role: .header)
             x += width + 1
         }
+        // The rest of a wide terminal shows each shard's ops/s over the last two minutes.
+        let historyX = x + 1
+        let historyWidth = (area.x + area.width) - 1 - historyX
+        if historyWidth >= 10 { grid.put("OPS/S, LAST \(History.length) TICKS", x: historyX, y: y, role: .header, maxWidth: historyWidth) }
         y += 1
-        let totalsRow = area.maxY - 1
+        // The events below want a blank, a title and their lines (one when there are none yet),
+        // and get at most a third of what is left when the shards need the room.
+        let left = totalsRow - y
+        let eventsWanted = 2 + max(1, state.events.count)
+        let rows = max(1, min(snapshot.shards.count, left - min(eventsWanted, left / 3)))
         for (index, shard) in snapshot.shards.enumerated() {
-            guard y < totalsRow - 1 else {
+            guard index < rows - (rows < snapshot.shards.count ? 1 : 0) else {
                 grid.put("  \(snapshot.shards.count - index) more shards: see 2 Nodes", x: 1, y: y, role: .dim)
                 y += 1
                 break
             }
             drawShard(&grid, y: y, index: index, shard: shard, snapshot: snapshot, columns: columns, thresholds: state.lagThresholds)
+            if historyWidth >= 10 {
+                Bar.sparkline(into: &grid, x: historyX, y: y, width: historyWidth, values: state.history.opsByNode[shard.primaryId] ?? [], glyphs: glyphs)
+            }
             y += 1
         }
+        return y
+    }
 
-        // Totals with the ops/s history, newest on the right.
+    /// The newest events, one line each, newest first (6 Events has them all, with filters).
+    private static func drawLatestEvents(_ grid: inout Grid, y start: Int, area: Rect, until totalsRow: Int, state: AppState) {
+        // The title and its lines, down to the row above the totals.
+        let rows = totalsRow - start
+        guard rows >= 2 else { return }
+        grid.put("LATEST EVENTS", x: 1, y: start, role: .header)
+        guard !state.events.isEmpty else {
+            grid.put("none yet: they appear as the cluster changes (6 Events keeps them all)", x: 1, y: start + 1, role: .dim, maxWidth: area.width - 2)
+            return
+        }
+        var y = start + 1
+        for event in state.events.reversed().prefix(rows - 1) {
+            var x = grid.put(Format.clock(event.time), x: 1, y: y, role: .dim) + 1
+            x = grid.put(Format.cell(event.severity.rawValue, 7), x: x, y: y, role: EventsScreen.role(event.severity)) + 1
+            grid.put(event.message, x: x, y: y, maxWidth: (area.x + area.width) - 1 - x)
+            y += 1
+        }
+    }
+
+    /// Totals with the ops/s history, newest on the right.
+    private static func drawTotals(_ grid: inout Grid, y totalsRow: Int, area: Rect, snapshot: ClusterSnapshot, state: AppState, glyphs: Glyphs) {
         let primaries = snapshot.primaries
         let keys = primaries.compactMap(\.keys).reduce(0, +)
         let ops = primaries.compactMap(\.opsPerSec).reduce(0, +)

@@ -139,7 +139,7 @@ enum ReplicationScreen {
                  role: barRole(bytesLagging), glyphs: glyphs)
         column += layout.bytesBar + 1
         column = grid.put(Format.cell(Format.lagSeconds(node.lagSeconds), layout.lagSeconds, right: true), x: column, y: y, role: textRole(secondsLagging)) + 1
-        Bar.draw(into: &grid, x: column, y: y, width: layout.secondsBar, fraction: Double(node.lagSeconds ?? 0) / scales.seconds,
+        Bar.draw(into: &grid, x: column, y: y, width: layout.secondsBar, fraction: Double(Format.lagSecondsBeyondAcks(node.lagSeconds)) / scales.seconds,
                  role: barRole(secondsLagging), glyphs: glyphs)
         column += layout.secondsBar + 1
         if layout.history > 0 {
