@@ -12,6 +12,8 @@ struct FixCommand: AsyncParsableCommand {
         direction you choose: --resume finishes the move (the target owns the slot and all its
         keys), --rollback undoes it (the source does). Either way no key is lost: keys are moved,
         never dropped, and ownership changes only after the losing side is re-counted at zero.
+        With no slot open, ghost nodes (failed everywhere, owning nothing) are offered to
+        `shardtop forget`.
 
         Examples:
           shardtop fix 10.0.0.5:6379                 (explains, then asks per slot)
@@ -43,6 +45,8 @@ struct FixCommand: AsyncParsableCommand {
         let repairs = SlotRepair.find(session.snapshot)
         guard !repairs.isEmpty else {
             print("no open slots: nothing to fix")
+            try await session.offerForgettingGhosts()
+            await session.close()
             return
         }
         // Open slots are what fix repairs; anything else wrong comes first.
