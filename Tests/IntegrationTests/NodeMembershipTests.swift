@@ -32,9 +32,19 @@ import ShardtopRedis
         #expect(await hot.waitForAcks(50))
 
         // Refusals: nothing is sent.
-        let full = try await LabSpareServer.start(like: lab)
+        // A key on a node that owns no slot: it takes the key's slot for a moment (serving without
+        // full coverage), the write is retried until its cluster state is ok, and the slot is given back.
+        let full = try await LabSpareServer.start(like: lab, extraArguments: ["--cluster-require-full-coverage", "no"])
         defer { full.stop() }
-        _ = try await MembershipProbe.send(full.address, ["SET", "leftover", "1"], options: options)
+        let slot = "\(HashSlot.of("leftover"))"
+        _ = try await MembershipProbe.send(full.address, ["CLUSTER", "ADDSLOTS", slot], options: options)
+        var written = false
+        for _ in 0..<100 where !written {
+            written = try await MembershipProbe.send(full.address, ["SET", "leftover", "1"], options: options)?.string == "OK"
+            if !written { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(written, "could not write a key on the spare")
+        _ = try await MembershipProbe.send(full.address, ["CLUSTER", "DELSLOTS", slot], options: options)
         let refusedAdd = try await cli(["add-node", "\(full.address)", seed, "--yes"])
         #expect(refusedAdd.status == 1, "\(refusedAdd.output) \(refusedAdd.errorOutput)")
         #expect(refusedAdd.errorOutput.contains("holds 1 key"), "\(refusedAdd.errorOutput)")

@@ -27,7 +27,7 @@ public final class LabSpareServer: @unchecked Sendable {
 
     /// Starts a blank cluster-enabled server like `lab`'s nodes (its TLS, node timeout and extra
     /// arguments), and waits until it answers. `clusterEnabled: false` makes one that must be refused.
-    public static func start(like lab: LabCluster, clusterEnabled: Bool = true) async throws -> LabSpareServer {
+    public static func start(like lab: LabCluster, clusterEnabled: Bool = true, extraArguments: [String] = []) async throws -> LabSpareServer {
         let options = lab.options
         var attempt = 1
         while true {
@@ -44,7 +44,7 @@ public final class LabSpareServer: @unchecked Sendable {
                 "--dir", directory, "--logfile", logPath, "--daemonize", "no",
                 "--save", "", "--appendonly", "no", "--loglevel", "notice",
                 "--repl-diskless-sync-delay", "0", "--shutdown-on-sigterm", "nosave", "now",
-            ] + options.extraArguments
+            ] + options.extraArguments + extraArguments
             let process = try ChildProcess.spawn(path: options.serverPath, arguments: arguments, outputPath: "\(directory)/stdout.log")
             let spare = LabSpareServer(address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort, directory: directory,
                                        logPath: logPath, process: process)

@@ -55,7 +55,9 @@ struct RemoveNodeCommand: AsyncParsableCommand {
         }
         print(Self.lines(plan, snapshot: session.snapshot).joined(separator: "\n"))
         if dryRun { return await session.close() }
-        try await session.refuseOtherProblems(allowing: [], action: Self.actionName, verb: "remove a node", nodes: [target])
+        // The node's own findings (a replica still syncing from the primary a drain just gave it)
+        // do not block its removal; anything else about the cluster does.
+        try await session.refuseOtherProblems(allowing: [target.id], action: Self.actionName, verb: "remove a node", nodes: [target])
 
         var migrationPlans: [MigrationPlan] = []
         for move in plan.drain?.moves ?? [] {
