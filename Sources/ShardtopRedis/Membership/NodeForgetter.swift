@@ -70,6 +70,9 @@ public struct NodeForgetter: Sendable {
         for reply in replies {
             guard let error = reply.errorMessage else { continue }
             if error.localizedCaseInsensitiveContains("unknown node") { continue }
+            // A replica still loading the full sync a drain gave it answers LOADING to everything:
+            // it stays pending and is told again next round.
+            if error.hasPrefix("LOADING") || error.hasPrefix("BUSY") || error.hasPrefix("TRYAGAIN") { continue }
             throw ActionError.refused(step: "CLUSTER FORGET", node: node, reply: error)
         }
     }
