@@ -20,6 +20,9 @@ struct Shardtop: AsyncParsableCommand {
           shardtop failover host:6380       promote a replica, after a preflight
           shardtop migrate --slots 0-99 --to host:6381
           shardtop fix host:6379            settle slots left open by a migration
+          shardtop add-node new:6379 host:6379 --replica-of host:6380
+          shardtop remove-node host:6381 --drain
+          shardtop forget host:6379         clear nodes every live node sees as failed
           shardtop logs host:6379 -f        a node's own log
           shardtop host:6379 --record x.gz  then: shardtop replay x.gz
 
@@ -32,6 +35,7 @@ struct Shardtop: AsyncParsableCommand {
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
             FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
+            AddNodeCommand.self, RemoveNodeCommand.self, ForgetCommand.self, ReplaceCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -10,6 +10,8 @@ public enum HeadlessFix {
         let repairs = SlotRepair.find(session.snapshot)
         guard !repairs.isEmpty else {
             print("no open slots: nothing to fix")
+            try await session.offerForgettingGhosts()
+            await session.close()
             return
         }
         // Open slots are what fix repairs; anything else wrong comes first.

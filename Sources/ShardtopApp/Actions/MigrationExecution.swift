@@ -25,10 +25,18 @@ public struct MigrationExecution {
     }
 
     public func execute(_ plans: [MigrationPlan]) async throws {
+        try await run(plans, askFirst: true, closeAfter: true)
+    }
+
+    /// `askFirst: false` when the caller has already confirmed a larger plan (remove-node's drain);
+    /// `closeAfter: false` when the caller goes on with the same session.
+    public func run(_ plans: [MigrationPlan], askFirst: Bool, closeAfter: Bool) async throws {
         let total = plans.reduce(0) { $0 + $1.slots.count }
-        guard try session.confirm("Move \(total) slot\(total == 1 ? "" : "s")?") else {
-            print("not confirmed; nothing moved")
-            throw ExitCode(ExitStatus.problemsFound)
+        if askFirst {
+            guard try session.confirm("Move \(total) slot\(total == 1 ? "" : "s")?") else {
+                print("not confirmed; nothing moved")
+                throw ExitCode(ExitStatus.problemsFound)
+            }
         }
         let control = OperationControl()
         let interrupt = Interrupt()
@@ -59,7 +67,7 @@ public struct MigrationExecution {
                 throw fail(error.description, code: ExitStatus.problemsFound)
             }
         }
-        await session.close()
+        if closeAfter { await session.close() }
     }
 }
 

@@ -13,6 +13,8 @@ struct FixCommand: AsyncParsableCommand {
         direction you choose: --resume finishes the move (the target owns the slot and all its
         keys), --rollback undoes it (the source does). Either way no key is lost: keys are moved,
         never dropped, and ownership changes only after the losing side is re-counted at zero.
+        With no slot open, ghost nodes (failed everywhere, owning nothing) are offered to
+        `shardtop forget`.
 
         Examples:
           shardtop fix 10.0.0.5:6379                 (explains, then asks per slot)
