@@ -22,10 +22,12 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (the same values the dashboard shows) instead of a table.")
     var json = false
 
+    @OptionGroup var thresholds: CapacityArguments
+
     func run() async throws {
         let (seeds, options) = try connection.resolve()
         let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: connection.lagThresholds)
-        let findings = ClusterCheck.findings(snapshot, lag: connection.lagThresholds)
+        let findings = ClusterCheck.findings(snapshot, lag: connection.lagThresholds, capacity: thresholds.capacity, persistence: thresholds.persistence)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -43,9 +45,16 @@ enum PollOnce {
     /// One snapshot; with `settling`, polled again while views disagree (see `ClusterPoller.settled`).
     static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
+        let result: Result<ClusterSnapshot, ExitCode>
+        do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
+        await poller.shutdown()
+        return try result.get()
+    }
+
+    /// The same on a poller the caller keeps (and shuts down), for more polls after the first.
+    static func snapshot(poller: ClusterPoller, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         var (snapshot, _) = await poller.tick()
         if settling { snapshot = await poller.settled(snapshot) }
-        await poller.shutdown()
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }
             throw fail("no node answered: \(reasons.first ?? "no seed reachable")\(reasons.count > 1 ? " (and \(reasons.count - 1) more)" : "")")

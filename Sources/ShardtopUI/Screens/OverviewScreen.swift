@@ -7,13 +7,15 @@ enum OverviewScreen {
         var y = area.y
         drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings)
         y += 1
-        for finding in state.findings.prefix(2) {
+        // Notes (severity info) are for the durability screen and `check`, not the banner's list.
+        let problems = state.findings.filter { $0.severity != .info }
+        for finding in problems.prefix(2) {
             grid.put("\(finding.severity == .error ? "!" : "-") \(finding.message)", x: 1, y: y,
                      role: finding.severity == .error ? .error : .warning, maxWidth: area.width - 2)
             y += 1
         }
-        if state.findings.count > 2 {
-            grid.put("  +\(state.findings.count - 2) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
+        if problems.count > 2 {
+            grid.put("  +\(problems.count - 2) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
             y += 1
         }
         y += 1
@@ -30,8 +32,14 @@ enum OverviewScreen {
         }
         y += 1
         let totalsRow = area.maxY - 1
+        // Only when some primary has a maxmemory: without one there is nothing to be close to.
+        let closestToFull = CapacityText.closestToFullLine(state)
+        let tableEnd = closestToFull == nil ? totalsRow : totalsRow - 1
+        if let closestToFull {
+            grid.put(closestToFull.text, x: 1, y: totalsRow - 1, role: closestToFull.role, maxWidth: area.width - 2)
+        }
         for (index, shard) in snapshot.shards.enumerated() {
-            guard y < totalsRow - 1 else {
+            guard y < tableEnd - 1 else {
                 grid.put("  \(snapshot.shards.count - index) more shards: see 2 Nodes", x: 1, y: y, role: .dim)
                 y += 1
                 break
@@ -54,7 +62,7 @@ enum OverviewScreen {
 
     static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding]) {
         let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.count - errors
+        let warnings = findings.filter { $0.severity == .warning }.count
         let verdict = errors > 0 ? (snapshot.state == "ok" ? " DEGRADED " : " DOWN ") : warnings > 0 ? " OK, WITH WARNINGS " : " HEALTHY "
         let role: StyleRole = errors > 0 ? .error : warnings > 0 ? .warning : .ok
         var x = grid.put(verdict, x: 1, y: y, role: role)
