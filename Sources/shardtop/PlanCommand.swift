@@ -10,23 +10,26 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Capacity planner: how many primaries the data needs, and the moves to add them (dry run).",
         discussion: """
-        Reads used memory and keys per primary, and keys per slot (CLUSTER SLOT-STATS, or a
-        sample of COUNTKEYSINSLOT), then says how many primaries hold the data within the budget:
-        --target-memory (what one primary may use; default its maxmemory) less --headroom percent.
-        With --add-primaries it plans that many new primaries whatever the data needs. The moves
-        are those `shardtop rebalance` plans once the new nodes have joined as empty primaries,
-        with slots, keys, bytes (keys x the owner's bytes per key) and a time from the migrate
-        plan's estimate (legacy path: 2 ms a slot + 60,000 keys/s; Valkey 9 atomic path: 0.5 ms a
-        slot + 400,000 keys/s). Nothing is changed.
+        Reads used memory and keys per primary, and keys per slot (CLUSTER
+        SLOT-STATS, or a sample of COUNTKEYSINSLOT), then says how many
+        primaries hold the data within the budget: --target-memory (what one
+        primary may use; default the smallest maxmemory) less --headroom
+        percent. --add-primaries plans that many new primaries whatever the
+        data needs. The moves are those `shardtop rebalance` plans once the new
+        nodes have joined as empty primaries: slots, keys, bytes (keys x the
+        owner's bytes per key) and a time from the migrate plan's estimate
+        (legacy: 2 ms a slot + 60,000 keys/s; Valkey 9 atomic: 0.5 ms a slot
+        + 400,000 keys/s). Nothing is changed.
 
         Examples:
-          shardtop plan 127.0.0.1:7000 --headroom 30            (keep 30% of maxmemory free)
-          shardtop plan 10.0.0.5:6379 --target-memory 4gb       (no primary above 4 GiB)
+          shardtop plan 127.0.0.1:7000 --headroom 30       (keep 30% free)
+          shardtop plan 10.0.0.5:6379 --target-memory 4gb  (at most 4 GiB)
           shardtop plan 10.0.0.5:6379 --target-memory 8gb --headroom 25
           shardtop plan 10.0.0.5:6379 --add-primaries 2 --by memory
-        Sizes are written as in redis.conf: 512mb, 4gb (x1024) or 1g (x1000), or bytes.
+        Sizes as in redis.conf: 512mb, 4gb (x1024), 1g (x1000), or bytes.
 
-        Exit status: 0 planned, 2 could not run (bad input, nothing reachable, no budget).
+        Exit status: 0 planned, 2 could not run (bad input, nothing
+        reachable, no budget).
 
         \(ExitStatus.refusalHelp)
         """

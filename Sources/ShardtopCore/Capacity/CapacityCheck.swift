@@ -66,7 +66,12 @@ public enum CapacityCheck {
     public static func durationText(_ seconds: Double) -> String {
         if seconds < 90 { return "\(Int(seconds.rounded()))s" }
         if seconds < 90 * 60 { return "\(Int((seconds / 60).rounded()))m" }
-        if seconds < 48 * 3600 { return "\((seconds / 360).rounded() / 10)h" }
-        return "\((seconds / 8640).rounded() / 10)d"
+        if seconds < 48 * 3600 { return tenths(seconds / 3600) + "h" }
+        return tenths(seconds / 86_400) + "d"
+    }
+
+    /// One decimal below 10 ("3.2"), whole numbers above ("24", "130").
+    private static func tenths(_ value: Double) -> String {
+        value < 10 ? "\((value * 10).rounded() / 10)" : "\(Int(value.rounded()))"
     }
 }
