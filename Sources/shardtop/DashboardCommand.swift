@@ -28,6 +28,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionArguments
     @OptionGroup var display: DisplayArguments
+    @OptionGroup var thresholds: CapacityArguments
 
     func run() async throws {
         let (seeds, options) = try connection.resolve()
@@ -35,7 +36,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let context = try connection.clusterContext()
         display.apply(context)
         let selector = try LogSelection.selector(for: context)
-        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil, logSelector: selector)
+        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display, lab: nil,
+                                        logSelector: selector, thresholds: thresholds)
     }
 }
 
@@ -72,7 +74,8 @@ struct DisplayArguments: ParsableArguments {
 
 enum DashboardLauncher {
     static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplayArguments, lab: LabCluster?,
-                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil)) async throws {
+                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil),
+                    thresholds: CapacityArguments? = nil) async throws {
         // The command line was checked when parsed; this catches a context's `interval:`.
         do { try NumericOption.check(display.pollInterval, "interval", DisplayArguments.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
@@ -96,11 +99,16 @@ enum DashboardLauncher {
                 throw fail("\(error)")
             }
         }
-        let app = DashboardApp(configuration: .init(
+        var configuration = DashboardApp.Configuration(
             seeds: seeds, options: liveOptions, interval: display.pollInterval, lagThresholds: lag, theme: theme,
             themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
             journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logSelector: logSelector
-        ))
+        )
+        if let thresholds {
+            configuration.capacityThresholds = thresholds.capacity
+            configuration.persistenceThresholds = thresholds.persistence
+        }
+        let app = DashboardApp(configuration: configuration)
         do {
             try await app.run()
         } catch {

@@ -18,8 +18,10 @@ enum CapacityScreen {
         var y = area.y
         if let line = CapacityText.closestToFullLine(state) {
             grid.put(line.text, x: x, y: y, role: line.role, maxWidth: width)
+        } else if snapshot.primaries.contains(where: { $0.maxMemory == 0 }) {
+            grid.put("no primary has a maxmemory: memory grows until the host runs out, and no fill can be forecast", x: x, y: y, role: .dim, maxWidth: width)
         } else {
-            grid.put("no primary has a maxmemory: nothing to fill up to (memory is shown against the host's own limit only)", x: x, y: y, role: .dim, maxWidth: width)
+            grid.put("maxmemory not reported yet", x: x, y: y, role: .dim, maxWidth: width)
         }
         y += 1
         for finding in state.findings.filter({ findingCodes.contains($0.code) }).prefix(2) {
