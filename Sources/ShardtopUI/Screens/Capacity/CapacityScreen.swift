@@ -31,7 +31,8 @@ enum CapacityScreen {
         }
         y += 1
 
-        let primaries = snapshot.shards.compactMap { snapshot.node(id: $0.primaryId) }
+        let index = NodeIndex(snapshot)
+        let primaries = snapshot.shards.compactMap { index.node(id: $0.primaryId) }
         let nodes = snapshot.nodes.filter { !$0.isUnknownSeed }
         // The shard tables get a share each; the node table takes what is left and scrolls.
         let remaining = area.maxY - y

@@ -40,8 +40,9 @@ enum CapacityText {
     /// The primary closest to its maxmemory, with its shard number (1-based, as the overview counts).
     static func closestToFull(_ snapshot: ClusterSnapshot) -> (index: Int, node: SnapshotNode, fraction: Double)? {
         var best: (Int, SnapshotNode, Double)?
+        let nodes = NodeIndex(snapshot)
         for (index, shard) in snapshot.shards.enumerated() {
-            guard let primary = snapshot.node(id: shard.primaryId), let fraction = fraction(primary) else { continue }
+            guard let primary = nodes.node(id: shard.primaryId), let fraction = fraction(primary) else { continue }
             if best == nil || fraction > best!.2 { best = (index + 1, primary, fraction) }
         }
         return best
