@@ -1,7 +1,12 @@
 /// What `redis-cli --cluster check` looks for, and more, as findings over one snapshot.
 /// Errors mean the cluster cannot serve all its data safely; warnings mean it is one fault away from that.
 public enum ClusterCheck {
-    public static func findings(_ snapshot: ClusterSnapshot, lag: LagThresholds = .default) -> [Finding] {
+    /// `forecasts` (by primary id) come from the history a caller keeps (the dashboard, `check
+    /// --sample`); without them there is no fill-forecast finding.
+    public static func findings(
+        _ snapshot: ClusterSnapshot, lag: LagThresholds = .default, capacity: CapacityThresholds = .default,
+        persistence: PersistenceThresholds = .default, forecasts: [String: CapacityForecast] = [:]
+    ) -> [Finding] {
         var findings: [Finding] = []
         let real = snapshot.nodes.filter { !$0.isUnknownSeed }
         let short = SnapshotDiff.short
@@ -92,6 +97,8 @@ public enum ClusterCheck {
             }
         }
 
+        findings += PersistenceCheck.findings(snapshot, thresholds: persistence)
+        findings += CapacityCheck.findings(snapshot, thresholds: capacity, forecasts: forecasts)
         return findings.sorted { ($1.severity, $0.code) < ($0.severity, $1.code) }
     }
 }

@@ -21,8 +21,21 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
     public var version: String?
     public var opsPerSec: Int?
     public var usedMemory: Int64?
+    /// 0 means no limit (the server's own convention).
+    public var maxMemory: Int64?
+    public var maxMemoryPolicy: String?
+    public var fragmentationRatio: Double?
+    /// Counters since the node started; the next snapshot diffs them into the rates below.
+    public var evictedKeys: Int64?
+    public var expiredKeys: Int64?
+    /// Keys evicted / expired per second between the last two polls of this node.
+    public var evictedKeysPerSec: Double?
+    public var expiredKeysPerSec: Double?
     public var keys: Int64?
     public var clients: Int?
+    public var maxClients: Int?
+    /// RDB, AOF and loading state, from the node's own INFO.
+    public var persistence: PersistenceInfo?
     public var cpuPercent: Double?
     public var replicationOffset: Int64?
     /// Replica only: "up" or "down" (the server's master_link_status).
@@ -63,7 +76,8 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
 extension SnapshotNode {
     private enum CodingKeys: String, CodingKey {
         case id, address, hostname, role, primaryId, health, flags, linkConnected, configEpoch, slots, server, version
-        case opsPerSec, usedMemory, keys, clients, cpuPercent, replicationOffset, primaryLinkStatus
+        case opsPerSec, usedMemory, maxMemory, maxMemoryPolicy, fragmentationRatio, evictedKeys, expiredKeys
+        case evictedKeysPerSec, expiredKeysPerSec, keys, clients, maxClients, persistence, cpuPercent, replicationOffset, primaryLinkStatus
         case lagBytes, lagSeconds, syncInProgress, syncPercent, error, lastSeen, roundTripMillis, cpuSecondsTotal
     }
 
@@ -85,8 +99,17 @@ extension SnapshotNode {
         try container.encode(version, forKey: .version)
         try container.encode(opsPerSec, forKey: .opsPerSec)
         try container.encode(usedMemory, forKey: .usedMemory)
+        try container.encode(maxMemory, forKey: .maxMemory)
+        try container.encode(maxMemoryPolicy, forKey: .maxMemoryPolicy)
+        try container.encode(fragmentationRatio, forKey: .fragmentationRatio)
+        try container.encode(evictedKeys, forKey: .evictedKeys)
+        try container.encode(expiredKeys, forKey: .expiredKeys)
+        try container.encode(evictedKeysPerSec, forKey: .evictedKeysPerSec)
+        try container.encode(expiredKeysPerSec, forKey: .expiredKeysPerSec)
         try container.encode(keys, forKey: .keys)
         try container.encode(clients, forKey: .clients)
+        try container.encode(maxClients, forKey: .maxClients)
+        try container.encode(persistence, forKey: .persistence)
         try container.encode(cpuPercent, forKey: .cpuPercent)
         try container.encode(replicationOffset, forKey: .replicationOffset)
         try container.encode(primaryLinkStatus, forKey: .primaryLinkStatus)
@@ -134,11 +157,29 @@ public struct Shard: Hashable, Sendable, Codable {
 /// Something worth an operator's attention, found by `ClusterCheck`.
 public struct Finding: Hashable, Sendable, Codable {
     public enum Severity: String, Hashable, Sendable, Codable, Comparable {
+        /// Worth knowing, not a problem by itself (e.g. no maxmemory on a primary, which a lab or
+        /// a cache-less deployment may mean): shown and printed, never counted as a warning.
+        case info
         case warning
         case error
 
-        public static func < (lhs: Severity, rhs: Severity) -> Bool {
-            lhs == .warning && rhs == .error
+        private var rank: Int {
+            switch self {
+            case .info: 0
+            case .warning: 1
+            case .error: 2
+            }
+        }
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+
+        /// Five characters wide, for one-line text output: "ERROR", "WARN ", "NOTE ".
+        public var label: String {
+            switch self {
+            case .info: "NOTE "
+            case .warning: "WARN "
+            case .error: "ERROR"
+            }
         }
     }
 

@@ -144,8 +144,16 @@ public struct ServerInfo: Hashable, Sendable {
     public var totalCommands: Int64?
     public var usedMemory: Int64?
     public var maxMemory: Int64?
+    /// `maxmemory_policy` as the server names it (noeviction, allkeys-lru, ...).
+    public var maxMemoryPolicy: String?
+    /// `mem_fragmentation_ratio`: RSS over used memory.
+    public var fragmentationRatio: Double?
+    /// Counters since the server started (INFO stats); rates come from two polls.
+    public var evictedKeysTotal: Int64?
+    public var expiredKeysTotal: Int64?
     public var keys: Int64
     public var connectedClients: Int?
+    public var maxClients: Int?
     public var cpuSystemSeconds: Double?
     public var cpuUserSeconds: Double?
     public var loading: Bool
@@ -159,6 +167,8 @@ public struct ServerInfo: Hashable, Sendable {
     public var primaryLinkDownSinceSeconds: Int?
     public var syncInProgress: Bool?
     public var syncPercent: Double?
+    /// RDB, AOF and loading state (INFO persistence).
+    public var persistence: PersistenceInfo
 
     public init(serverName: String = "redis", version: String = "", keys: Int64 = 0, loading: Bool = false) {
         self.serverName = serverName
@@ -166,6 +176,7 @@ public struct ServerInfo: Hashable, Sendable {
         self.keys = keys
         self.loading = loading
         self.replicas = []
+        self.persistence = PersistenceInfo(loading: loading)
     }
 }
 

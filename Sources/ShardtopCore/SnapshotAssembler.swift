@@ -135,9 +135,21 @@ public enum SnapshotAssembler {
         node.version = info.version
         node.opsPerSec = info.opsPerSec
         node.usedMemory = info.usedMemory
+        node.maxMemory = info.maxMemory
+        node.maxMemoryPolicy = info.maxMemoryPolicy
+        node.fragmentationRatio = info.fragmentationRatio
+        node.evictedKeys = info.evictedKeysTotal
+        node.expiredKeys = info.expiredKeysTotal
         node.keys = info.keys
         node.clients = info.connectedClients
+        node.maxClients = info.maxClients
+        node.persistence = info.persistence
         node.replicationOffset = info.replicationOffset
+        if let previous, let then = previous.lastSeen, report.time > then {
+            let seconds = report.time - then
+            node.evictedKeysPerSec = rate(from: previous.evictedKeys, to: info.evictedKeysTotal, seconds: seconds)
+            node.expiredKeysPerSec = rate(from: previous.expiredKeys, to: info.expiredKeysTotal, seconds: seconds)
+        }
         node.lastSeen = report.time
         node.roundTripMillis = report.roundTripSeconds.map { $0 * 1000 }
         if let sys = info.cpuSystemSeconds, let user = info.cpuUserSeconds {
@@ -153,11 +165,25 @@ public enum SnapshotAssembler {
         }
     }
 
+    /// A counter's growth per second; nil when either end is unknown or the counter went back
+    /// (the node restarted, or CONFIG RESETSTAT).
+    private static func rate(from before: Int64?, to after: Int64?, seconds: Double) -> Double? {
+        guard let before, let after, after >= before, seconds > 0 else { return nil }
+        return Double(after - before) / seconds
+    }
+
     private static func carryOver(from previous: SnapshotNode, to node: inout SnapshotNode) {
         node.server = previous.server
         node.version = previous.version
         node.opsPerSec = previous.opsPerSec
         node.usedMemory = previous.usedMemory
+        node.maxMemory = previous.maxMemory
+        node.maxMemoryPolicy = previous.maxMemoryPolicy
+        node.fragmentationRatio = previous.fragmentationRatio
+        node.evictedKeys = previous.evictedKeys
+        node.expiredKeys = previous.expiredKeys
+        node.maxClients = previous.maxClients
+        node.persistence = previous.persistence
         node.keys = previous.keys
         node.clients = previous.clients
         node.replicationOffset = previous.replicationOffset

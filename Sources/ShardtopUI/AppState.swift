@@ -9,7 +9,11 @@ public struct AppState: Sendable {
     /// Computed once per snapshot (not per frame): check's findings over the current snapshot.
     public var findings: [Finding] = []
     public var lagThresholds = LagThresholds.default
+    public var capacityThresholds = CapacityThresholds.default
+    public var persistenceThresholds = PersistenceThresholds.default
     public var history = History()
+    /// Each shard's fill forecast (by primary id), computed once per snapshot from `history.capacity`.
+    public var forecasts: [String: CapacityForecast] = [:]
     public var screen: ScreenID = .overview
     public var showHelp = false
     /// Seconds since the Unix epoch, supplied from outside (tests inject it).
@@ -113,10 +117,13 @@ public struct History: Sendable, Equatable {
     public var totalOps: [Double] = []
     public var opsByNode: [String: [Double]] = [:]
     public var lagBytesByNode: [String: [Double]] = [:]
+    /// Memory and keys per shard with their times, for the capacity sparklines and forecasts.
+    public var capacity = CapacityHistory()
 
     public init() {}
 
     public mutating func record(_ snapshot: ClusterSnapshot) {
+        capacity.record(snapshot)
         append(&totalOps, Double(snapshot.nodes.filter(\.isPrimary).compactMap(\.opsPerSec).reduce(0, +)))
         for node in snapshot.nodes {
             if let ops = node.opsPerSec { append(&opsByNode[node.id, default: []], Double(ops)) }

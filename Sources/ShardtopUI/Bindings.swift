@@ -43,6 +43,7 @@ public enum Bindings {
         Binding([.character("5")], label: "balance", help: "Balance: slots, keys, memory and ops/s per primary.", action: .showScreen(.balance)),
         Binding([.character("6")], label: "events", help: "Events: the incident timeline (cluster changes, log lines, actions).", action: .showScreen(.events)),
         Binding([.character("7")], label: "logs", help: "Logs: the selected node's own log, or all nodes merged.", action: .showScreen(.logs)),
+        Binding([.character("8")], label: "capacity", help: "Capacity: memory vs maxmemory with a fill forecast, evictions, RDB and AOF per node.", action: .showScreen(.capacity)),
         Binding([.tab], label: "next", help: "Next screen.", action: .nextScreen, inFooter: true),
         Binding([.backTab], label: "previous", help: "Previous screen.", action: .previousScreen),
         Binding([.character("p")], label: "pause", help: "Pause or resume refreshing.", action: .togglePause, inFooter: true),

@@ -189,8 +189,12 @@ public enum Reducer {
             }
         case .snapshotArrived(let snapshot, let events):
             state.snapshot = snapshot
-            state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)
             state.history.record(snapshot)
+            state.forecasts = state.history.capacity.forecasts()
+            state.findings = ClusterCheck.findings(
+                snapshot, lag: state.lagThresholds, capacity: state.capacityThresholds,
+                persistence: state.persistenceThresholds, forecasts: state.forecasts
+            )
             appendEvents(&state, events)
             clampSelection(&state)
             return ActionReducer.observe(snapshot, &state)

@@ -1,4 +1,4 @@
-/// The dashboard's screens, in tab order. Number keys 1-7 pick them.
+/// The dashboard's screens, in tab order. Number keys 1-8 pick them.
 public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
     case overview = 1
     case nodes
@@ -7,6 +7,7 @@ public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
     case balance
     case events
     case logs
+    case capacity
 
     public var title: String {
         switch self {
@@ -17,6 +18,16 @@ public enum ScreenID: Int, CaseIterable, Sendable, Hashable {
         case .balance: "Balance"
         case .events: "Events"
         case .logs: "Logs"
+        case .capacity: "Capacity"
+        }
+    }
+
+    /// For a tab bar too narrow for every full title.
+    public var shortTitle: String {
+        switch self {
+        case .slots: "Slots"
+        case .replication: "Repl"
+        default: title
         }
     }
 

@@ -31,6 +31,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionArguments
     @OptionGroup var display: DisplayArguments
+    @OptionGroup var thresholds: CapacityArguments
 
     func run() async throws {
         let (seeds, options) = try connection.resolve()
@@ -38,7 +39,8 @@ struct DashboardCommand: AsyncParsableCommand {
         let context = try connection.clusterContext()
         display.apply(context)
         let selector = try LogSelection.selector(for: context)
-        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display.settings, lab: nil, logSelector: selector)
+        try await DashboardLauncher.run(seeds: seeds, options: options, lag: connection.lagThresholds, display: display.settings, lab: nil,
+                                        logSelector: selector, capacity: thresholds.capacity, persistence: thresholds.persistence)
     }
 }
 

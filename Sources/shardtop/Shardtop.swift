@@ -34,7 +34,7 @@ struct Shardtop: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
-            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
+            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self, PlanCommand.self,
             AddNodeCommand.self, RemoveNodeCommand.self, ForgetCommand.self, ReplaceCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self

@@ -23,8 +23,11 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (the same values the dashboard shows) instead of a table.")
     var json = false
 
+    @OptionGroup var thresholds: CapacityArguments
+
     func run() async throws {
         let (seeds, options) = try connection.resolve()
-        try await HeadlessSnapshot.run(seeds: seeds, options: options, lag: connection.lagThresholds, json: json)
+        try await HeadlessSnapshot.run(seeds: seeds, options: options, lag: connection.lagThresholds, json: json,
+                                        capacity: thresholds.capacity, persistence: thresholds.persistence)
     }
 }

@@ -86,7 +86,7 @@ import Testing
 /// ASCII with the ascii glyph set.
 @Suite(.serialized) struct ScreenBoundsTests {
     static let sizes = [(60, 16), (80, 24), (120, 40)]
-    static let screens: [ScreenID] = [.nodes, .slots, .replication, .balance, .events, .logs]
+    static let screens: [ScreenID] = [.nodes, .slots, .replication, .balance, .events, .logs, .capacity]
 
     /// Variations that take other code paths: the detail view, every overlay.
     static func variants(_ state: AppState) -> [AppState] {
@@ -115,6 +115,7 @@ import Testing
         case .events: EventsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
         case .overview: OverviewScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
         case .logs: LogsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
+        case .capacity: CapacityScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
         }
         return grid
     }

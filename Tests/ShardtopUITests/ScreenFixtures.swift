@@ -45,7 +45,8 @@ enum ScreenFixtures {
 
     static func reports(
         _ members: [Member], state: String = "ok", silent: Set<String> = [], failed: Set<String> = [],
-        open: [String: [OpenSlotMark]] = [:], linkDown: Set<String> = [], at time: Double = time
+        open: [String: [OpenSlotMark]] = [:], linkDown: Set<String> = [], at time: Double = time,
+        adjust: (Member, inout ServerInfo) -> Void = { _, _ in }
     ) -> [NodeReport] {
         func address(_ m: Member) -> NodeAddress { NodeAddress(host: "10.0.\(m.port % 7).\(m.port % 250 + 1)", port: m.port) }
         return members.map { viewer in
@@ -77,6 +78,7 @@ enum ScreenFixtures {
                 info.primaryLinkUp = !linkDown.contains(viewer.id)
                 if linkDown.contains(viewer.id) { info.primaryLinkDownSinceSeconds = 9 }
             }
+            adjust(viewer, &info)
             return NodeReport(address: addr, time: time, roundTripSeconds: 0.0004,
                               outcome: .answered(topology: topology, clusterInfo: ClusterInfoReport(state: state, currentEpoch: 7), info: info))
         }

@@ -30,6 +30,9 @@ public final class DashboardApp: @unchecked Sendable {
         var replay: Recording? = nil
         /// How each node's log source is chosen (the context's log-command and pods, if any).
         var logSelector = LogSourceSelector(template: nil)
+        /// Capacity and persistence thresholds (`--memory-headroom`, `--fill-within`, `--save-age`).
+        var capacityThresholds = CapacityThresholds.default
+        var persistenceThresholds = PersistenceThresholds.default
     }
 
     private let configuration: Configuration
@@ -67,6 +70,8 @@ public final class DashboardApp: @unchecked Sendable {
         state.interval = interval
         state.seedText = configuration.seeds.map(\.description).joined(separator: ",")
         state.lagThresholds = configuration.lagThresholds
+        state.capacityThresholds = configuration.capacityThresholds
+        state.persistenceThresholds = configuration.persistenceThresholds
         state.readOnly = configuration.readOnly || configuration.replay != nil
         if let tls = configuration.options.tls { state.security = tls.settings.insecure ? .tlsUnverified : .tls }
         if let recording = configuration.replay {

@@ -31,7 +31,8 @@ public struct DisplaySettings: Sendable {
 /// Opens the dashboard (live, on a lab, or replaying a recording) and runs it until the operator quits.
 public enum DashboardLauncher {
     public static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, display: DisplaySettings, lab: LabCluster?,
-                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil)) async throws {
+                    replay: Recording? = nil, logSelector: LogSourceSelector = LogSourceSelector(template: nil),
+                           capacity: CapacityThresholds = .default, persistence: PersistenceThresholds = .default) async throws {
         // The command line was checked when parsed; this catches a context's `interval:`.
         do { try NumericOption.check(display.interval, "interval", DisplaySettings.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
@@ -55,11 +56,14 @@ public enum DashboardLauncher {
                 throw fail("\(error)")
             }
         }
-        let app = DashboardApp(configuration: .init(
+        var configuration = DashboardApp.Configuration(
             seeds: seeds, options: liveOptions, interval: display.interval, lagThresholds: lag, theme: theme,
             themeNames: ThemeCatalog.names(in: directory), themesDirectory: directory, readOnly: display.readOnly, lab: lab,
             journalPath: ActionJournal.defaultPath(), recorder: recorder, replay: replay, logSelector: logSelector
-        ))
+        )
+        configuration.capacityThresholds = capacity
+        configuration.persistenceThresholds = persistence
+        let app = DashboardApp(configuration: configuration)
         do {
             try await app.run()
         } catch {

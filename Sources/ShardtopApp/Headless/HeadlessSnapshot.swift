@@ -5,9 +5,10 @@ import ShardtopRedis
 
 /// `shardtop snapshot`: one poll of every node, as a table or as JSON.
 public enum HeadlessSnapshot {
-    public static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, json: Bool) async throws {
+    public static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, json: Bool,
+                           capacity: CapacityThresholds = .default, persistence: PersistenceThresholds = .default) async throws {
         let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: lag)
-        let findings = ClusterCheck.findings(snapshot, lag: lag)
+        let findings = ClusterCheck.findings(snapshot, lag: lag, capacity: capacity, persistence: persistence)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -25,9 +26,16 @@ public enum PollOnce {
     /// One snapshot; with `settling`, polled again while views disagree (see `ClusterPoller.settled`).
     public static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
+        let result: Result<ClusterSnapshot, ExitCode>
+        do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
+        await poller.shutdown()
+        return try result.get()
+    }
+
+    /// The same on a poller the caller keeps (and shuts down), for more polls after the first.
+    public static func snapshot(poller: ClusterPoller, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         var (snapshot, _) = await poller.tick()
         if settling { snapshot = await poller.settled(snapshot) }
-        await poller.shutdown()
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }
             throw fail("no node answered: \(reasons.first ?? "no seed reachable")\(reasons.count > 1 ? " (and \(reasons.count - 1) more)" : "")")

@@ -41,7 +41,7 @@ public enum SnapshotTable {
             if let error = node.error { out += TerminalSafe.line("\(node.address): \(error)") + "\n" }
         }
         for finding in findings {
-            out += TerminalSafe.line("\(finding.severity == .error ? "ERROR" : "WARN ") [\(finding.code)] \(finding.message)") + "\n"
+            out += TerminalSafe.line("\(finding.severity.label) [\(finding.code)] \(finding.message)") + "\n"
         }
         return out
     }

@@ -13,6 +13,8 @@ public actor ClusterPoller {
     private let options: ConnectionOptions
     private let group: any EventLoopGroup
     private var clients: [NodeAddress: NodeClient] = [:]
+    /// Each node's `save` rules and when they were read (see `SaveRulesAnswer`).
+    private var saveRules: [NodeAddress: (answer: SaveRulesAnswer, time: Double)] = [:]
     public private(set) var latest: ClusterSnapshot?
     public var lagThresholds: LagThresholds
 
@@ -66,20 +68,45 @@ public actor ClusterPoller {
     }
 
     private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
-        let clients = addresses.sorted().map { client(for: $0) }
-        return await withTaskGroup(of: NodeReport.self, returning: [NodeReport].self) { group in
-            for client in clients {
-                group.addTask { await NodePoll.poll(client) }
-            }
-            var reports: [NodeReport] = []
-            for await report in group { reports.append(report) }
-            return reports
+        let now = Date().timeIntervalSince1970
+        let targets = addresses.sorted().map { address in
+            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now))
         }
+        let results = await withTaskGroup(of: (NodeReport, SaveRulesAnswer?).self, returning: [(NodeReport, SaveRulesAnswer?)].self) { group in
+            for target in targets {
+                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules) }
+            }
+            var results: [(NodeReport, SaveRulesAnswer?)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        return results.map { report, answer in
+            if let answer { saveRules[report.address] = (answer, report.time) }
+            return withSaveRules(report)
+        }
+    }
+
+    /// Asked on a node's first poll and every `refreshSeconds` after; a refusal is not asked again
+    /// until the node's connection is replaced (each refusal is one entry in the node's ACL LOG).
+    private func shouldAskSaveRules(_ address: NodeAddress, now: Double) -> Bool {
+        guard let known = saveRules[address] else { return true }
+        if known.answer == .refused { return false }
+        return now - known.time >= SaveRulesAnswer.refreshSeconds
+    }
+
+    private func withSaveRules(_ report: NodeReport) -> NodeReport {
+        guard case .answered(let topology, let clusterInfo, var info) = report.outcome,
+              let configured = saveRules[report.address]?.answer.configured else { return report }
+        info.persistence.rdbSaveConfigured = configured
+        var patched = report
+        patched.outcome = .answered(topology: topology, clusterInfo: clusterInfo, info: info)
+        return patched
     }
 
     private func forgetDeparted(keeping: Set<NodeAddress>) {
         for (address, client) in clients where !keeping.contains(address) {
             clients[address] = nil
+            saveRules[address] = nil
             Task { await client.close() }
         }
     }

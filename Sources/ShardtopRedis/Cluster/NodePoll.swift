@@ -13,16 +13,28 @@ public enum NodePoll {
         ["INFO"] + infoSections,
     ]
 
+    /// Sent after the poll's three commands when the caller wants the save rules (see `SaveRulesAnswer`).
+    public static let saveRulesCommand = ["CONFIG", "GET", "save"]
+
     public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil) async -> NodeReport {
+        await poll(client, timeout: timeout, askSaveRules: false).report
+    }
+
+    /// One poll; with `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer
+    /// comes back beside the report (nil when not asked or the poll failed).
+    public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool) async -> (report: NodeReport, saveRules: SaveRulesAnswer?) {
         let started = ContinuousClock.now
         do {
-            let replies = try await client.send(commands, timeout: timeout)
+            let replies = try await client.send(askSaveRules ? commands + [saveRulesCommand] : commands, timeout: timeout)
             let elapsed = ContinuousClock.now - started
-            let outcome = try parse(replies)
+            let outcome = try parse(Array(replies.prefix(3)))
+            var saveRules: SaveRulesAnswer?
+            if askSaveRules, replies.count == 4 { saveRules = SaveRulesAnswer.from(replies[3]) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds, outcome: outcome)
+            let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds, outcome: outcome)
+            return (report, saveRules)
         } catch {
-            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error)))
+            return (NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))), nil)
         }
     }
 

@@ -20,7 +20,13 @@ public enum ServerInfoParser {
         info.totalCommands = fields.int64("total_commands_processed")
         info.usedMemory = fields.int64("used_memory")
         info.maxMemory = fields.int64("maxmemory")
+        info.maxMemoryPolicy = fields.string("maxmemory_policy")
+        info.fragmentationRatio = fields.double("mem_fragmentation_ratio")
+        info.evictedKeysTotal = fields.int64("evicted_keys").flatMap { $0 < 0 ? nil : $0 }
+        info.expiredKeysTotal = fields.int64("expired_keys").flatMap { $0 < 0 ? nil : $0 }
         info.connectedClients = fields.int("connected_clients")
+        info.maxClients = fields.int("maxclients")
+        info.persistence = PersistenceInfoParser.parse(fields)
         info.cpuSystemSeconds = fields.double("used_cpu_sys")
         info.cpuUserSeconds = fields.double("used_cpu_user")
 

@@ -25,6 +25,7 @@ public enum DashboardRenderer {
             case .balance: BalanceScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             case .events: EventsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             case .logs: LogsScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
+            case .capacity: CapacityScreen.draw(into: &grid, area: body, state: state, glyphs: glyphs)
             }
         }
         if state.snapshot != nil && !state.showHelp {
@@ -80,9 +81,11 @@ public enum DashboardRenderer {
 
     static func drawTabs(_ grid: inout Grid, _ state: AppState) {
         var x = 0
+        // Eight full titles need 89 columns; narrower terminals get short ones, so tab 8 stays visible.
+        let full = ScreenID.allCases.reduce(0) { $0 + $1.title.unicodeScalars.count + 4 } <= grid.width
         for screen in ScreenID.allCases {
             let active = screen == state.screen && !state.showHelp
-            x = grid.put(" \(screen.rawValue) \(screen.title) ", x: x, y: 1, role: active ? .tabActive : .tabInactive)
+            x = grid.put(" \(screen.rawValue) \(full ? screen.title : screen.shortTitle) ", x: x, y: 1, role: active ? .tabActive : .tabInactive)
         }
         if let status = state.status {
             let text = " \(status)"

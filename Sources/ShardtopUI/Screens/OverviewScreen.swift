@@ -11,16 +11,18 @@ enum OverviewScreen {
         drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings)
         y += 1
         let totalsRow = area.maxY - 1
-        // Findings in full (wrapped, not cut), on at most a fifth of the screen (never fewer than
+        // Findings in full (wrapped, not cut), on at most a third of the screen (never fewer than
         // two rows); `check` lists them all.
-        let findingRows = max(2, area.height / 5)
+        // Notes (severity info) are for the capacity screen and `check`, not this list.
+        let problems = state.findings.filter { $0.severity != .info }
+        let findingRows = max(2, area.height / 3)
         var used = 0
         var shown = 0
-        for finding in state.findings {
+        for finding in problems {
             let marker = finding.severity == .error ? "! " : "- "
             let lines = ScreenText.wrap(finding.message, width: max(1, area.width - 4), maxLines: 3)
             // The last row is kept for "+N more" while any finding would be left out.
-            let room = findingRows - used - (shown + 1 < state.findings.count ? 1 : 0)
+            let room = findingRows - used - (shown + 1 < problems.count ? 1 : 0)
             guard lines.count <= room else { break }
             for (offset, line) in lines.enumerated() {
                 grid.put((offset == 0 ? marker : "  ") + line, x: 1, y: y, role: finding.severity == .error ? .error : .warning,
@@ -30,15 +32,22 @@ enum OverviewScreen {
             used += lines.count
             shown += 1
         }
-        if state.findings.count > shown {
-            grid.put("  +\(state.findings.count - shown) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
+        if problems.count > shown {
+            grid.put("  +\(problems.count - shown) more findings (shardtop check lists them all)", x: 1, y: y, role: .dim)
             y += 1
         }
         y += 1
         guard y < totalsRow - 1 else { return }
 
-        y = drawShards(&grid, y: y, area: area, until: totalsRow, snapshot: snapshot, state: state, glyphs: glyphs)
-        drawLatestEvents(&grid, y: y + 1, area: area, until: totalsRow, state: state)
+        // The shard closest to full sits above the totals, only when some primary has a maxmemory
+        // (without one there is nothing to be close to).
+        var sectionsEnd = totalsRow
+        if let closestToFull = CapacityText.closestToFullLine(state) {
+            sectionsEnd -= 1
+            grid.put(closestToFull.text, x: 1, y: sectionsEnd, role: closestToFull.role, maxWidth: area.width - 2)
+        }
+        y = drawShards(&grid, y: y, area: area, until: sectionsEnd, snapshot: snapshot, state: state, glyphs: glyphs)
+        drawLatestEvents(&grid, y: y + 1, area: area, until: sectionsEnd, state: state)
         drawTotals(&grid, y: totalsRow, area: area, snapshot: snapshot, state: state, glyphs: glyphs)
     }
 
@@ -116,7 +125,7 @@ enum OverviewScreen {
 
     static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding]) {
         let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.count - errors
+        let warnings = findings.filter { $0.severity == .warning }.count
         let verdict = errors > 0 ? (snapshot.state == "ok" ? " DEGRADED " : " DOWN ") : warnings > 0 ? " OK, WITH WARNINGS " : " HEALTHY "
         let role: StyleRole = errors > 0 ? .error : warnings > 0 ? .warning : .ok
         var x = grid.put(verdict, x: 1, y: y, role: role)

@@ -12,14 +12,15 @@ public enum Bar {
         }
     }
 
-    /// The newest `width` values as a sparkline, scaled to the series' own maximum.
-    public static func sparkline(into grid: inout Grid, x: Int, y: Int, width: Int, values: [Double], role: StyleRole = .sparkline, glyphs: Glyphs) {
+    /// The newest `width` values as a sparkline, scaled to the series' own maximum, or to
+    /// `ceiling` when given (memory against maxmemory: a flat series then shows its level).
+    public static func sparkline(into grid: inout Grid, x: Int, y: Int, width: Int, values: [Double], ceiling: Double? = nil, role: StyleRole = .sparkline, glyphs: Glyphs) {
         guard width > 0 else { return }
         let shown = values.suffix(width)
-        let peak = shown.max() ?? 0
+        let peak = ceiling ?? shown.max() ?? 0
         var column = x + width - shown.count
         for value in shown {
-            let level = peak > 0 ? Int((value / peak * Double(glyphs.levels.count - 1)).rounded()) : 0
+            let level = peak > 0 ? Int((min(value, peak) / peak * Double(glyphs.levels.count - 1)).rounded()) : 0
             if grid.contains(x: column, y: y) {
                 grid[column, y] = Cell(value > 0 ? glyphs.levels[level] : glyphs.levels[0], role: role)
             }
