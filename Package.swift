@@ -62,6 +62,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 "ShardtopCertificates",
+                // sha256 of each backup file (shardtop backup's manifest).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

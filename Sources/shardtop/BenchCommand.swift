@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure shardtop against redis-cli and htop on a real local cluster (for the README).",
         shouldDisplay: false,
-        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self]
+        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self, BenchBackupCommand.self]
     )
 }

@@ -19,6 +19,7 @@ struct Shardtop: AsyncParsableCommand {
           shardtop failover host:6380       promote a replica, after a preflight
           shardtop migrate --slots 0-99 --to host:6381
           shardtop fix host:6379            settle slots left open by a migration
+          shardtop backup host:6379 --dir d one RDB per shard, then: shardtop lab --restore d/manifest.json
           shardtop logs host:6379 -f        a node's own log
           shardtop host:6379 --record x.gz  then: shardtop replay x.gz
 
@@ -30,7 +31,7 @@ struct Shardtop: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
-            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self,
+            FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, BackupCommand.self, LogsCommand.self, ReplayCommand.self,
             BenchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
