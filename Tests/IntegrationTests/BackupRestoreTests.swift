@@ -28,6 +28,7 @@ import ShardtopRedis
         // The checkpoint: what was acknowledged before the backup was asked for.
         var checkpoint: [String: Int] = [:]
         for key in writer.keys { checkpoint[key] = await writer.lastAck(key) }
+        #expect(checkpoint.count == writer.keys.count, "the preload acknowledged every key")
         let backup = try await CLI.run(["backup", "\(lab.seed)", "--dir", "\(work)/b", "--yes", "--journal", "\(work)/actions.jsonl"],
                                        timeoutSeconds: 180)
         // Writes go on after the save, so the restored values can only be at or past the checkpoint.

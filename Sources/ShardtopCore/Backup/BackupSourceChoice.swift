@@ -41,7 +41,7 @@ public enum BackupSourceChoice {
             }
             let why = replicas.isEmpty
                 ? "the shard has no replica"
-                : "no healthy replica (" + replicas.map { "\($0.address): \(replicaProblem($0, thresholds: thresholds))" }.joined(separator: "; ") + ")"
+                : "no healthy replica (" + replicas.map { "\($0.address): \(replicaProblem($0, thresholds: thresholds) ?? "unhealthy")" }.joined(separator: "; ") + ")"
             if primaryUsable {
                 target.node = primary
                 target.fallbackReason = why + "; the primary saves instead"

@@ -26,6 +26,7 @@ import ShardtopCore
         #expect(targets[1].fallbackReason?.contains("bytes behind") == true, "\(targets[1].fallbackReason ?? "")")
         #expect(targets[2].node?.id == "c".padded)
         #expect(targets[2].fallbackReason?.contains("not answering") == true, "\(targets[2].fallbackReason ?? "")")
+        #expect(targets[2].fallbackReason?.contains("Optional") == false)
     }
 
     @Test func fromPrimariesSavesOnThePrimariesWithoutAFallbackNote() {
