@@ -162,6 +162,32 @@ import ShardtopRedis
         #expect(drill.errorOutput.contains("incomplete backup cannot be restored"), "\(drill.errorOutput)")
     }
 
+    /// The ACL preflight: a user without +bgsave is refused before any BGSAVE, in one line naming
+    /// the rule to add, and no manifest is written; with +bgsave +config|get added it backs up.
+    @Test(arguments: Engine.allCases)
+    func aUserWithoutBgsaveIsRefusedUpFront(engine: Engine) async throws {
+        guard let lab = try await TestServers.lab(engine) else { return }
+        defer { lab.stop() }
+        let work = Self.scratch("acl")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try await Self.waitForReplicas(lab)
+        let password = "pw-\(UInt32.random(in: 0...UInt32.max))"
+        try await ACLLab.load(lab, ACLUserLines.line(user: "shardtop-nobgsave", password: password, rules: ACLUserLines.operatingRules))
+        try await ACLLab.load(lab, ACLUserLines.line(user: "shardtop-backup", password: password,
+                                                     rules: ACLUserLines.operatingRules + ["+bgsave", "+config|get"]))
+        func backup(_ user: String, _ dir: String) async throws -> CLI.Result {
+            try await CLI.run(["backup", "\(lab.seed)", "--user", user, "--dir", "\(work)/\(dir)", "--yes", "--journal", "\(work)/actions.jsonl"],
+                              environment: ["SHARDTOP_PASSWORD": password], timeoutSeconds: 120)
+        }
+        let refused = try await backup("shardtop-nobgsave", "refused")
+        #expect(refused.status == 1, "\(refused.output) \(refused.errorOutput)")
+        #expect(refused.errorOutput.contains("+bgsave"), "\(refused.errorOutput)")
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/refused/manifest.json"))
+        let allowed = try await backup("shardtop-backup", "allowed")
+        #expect(allowed.status == 0, "\(allowed.output) \(allowed.errorOutput)")
+        #expect(try Self.manifest("\(work)/allowed/manifest.json").complete)
+    }
+
     // MARK: - Helpers
 
     static func scratch(_ name: String) -> String {
