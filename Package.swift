@@ -92,6 +92,8 @@ let package = Package(
                 "ShardtopCore", "ShardtopRedis", "ShardtopUI", "ShardtopTerminal", "ShardtopConfig",
                 "ShardtopRecording", "ShardtopLogs", "ShardtopLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // sha256 of each backup file (shardtop backup's manifest).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -25,6 +25,9 @@ public final class LabCluster: @unchecked Sendable {
         /// With `tls`: each node also listens on a plaintext port (`Node.plaintextPort`), as clusters
         /// migrating to TLS do. The cluster bus and replication stay TLS.
         public var plaintextToo: Bool
+        /// A restore drill (`lab --restore`): one primary per entry, each starting from that RDB
+        /// file and claiming exactly those slots, instead of an even split. Empty for a fresh lab.
+        public var restore: [LabRestoreShard] = []
 
         public init(serverPath: String, primaries: Int = 3, replicasPerPrimary: Int = 1, nodeTimeoutMillis: Int = 5000,
                     keepDirectory: Bool = false, extraArguments: [String] = [], tls: Bool = false, plaintextToo: Bool = false) {
@@ -103,6 +106,10 @@ public final class LabCluster: @unchecked Sendable {
                 progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
                 try lab.launch(count: count)
                 try await lab.waitUntilAnswering()
+                if !options.restore.isEmpty {
+                    progress("loading \(options.restore.count) RDB files")
+                    try await lab.waitUntilLoaded()
+                }
                 progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
                 try await LabClusterBuilder(lab: lab).form()
                 return lab
@@ -148,6 +155,10 @@ public final class LabCluster: @unchecked Sendable {
             let nodeDirectory = "\(directory)/node-\(port)"
             try FileManager.default.createDirectory(atPath: nodeDirectory, withIntermediateDirectories: true)
             let logPath = "\(nodeDirectory)/server.log"
+            // A restored node loads its shard's file at start, as its dbfilename (the default, dump.rdb).
+            if index < options.restore.count {
+                try LabRestoreShard.place(options.restore[index], in: nodeDirectory)
+            }
             // Startup errors (bad option, port in use) print to stdout before the log file opens.
             let listen = tls?.serverArguments(port: port, plaintextPort: plaintextPort) ?? ["--port", "\(port)"]
             let arguments = listen + [

@@ -31,8 +31,12 @@ struct LabClusterBuilder {
         for (index, connection) in connections.enumerated() {
             try check(await connection.send([["CLUSTER", "SET-CONFIG-EPOCH", "\(index + 1)"]]), "SET-CONFIG-EPOCH", connection)
         }
-        for (index, range) in Self.evenSplit(primaries: primaryCount).enumerated() {
-            try check(await connections[index].send([["CLUSTER", "ADDSLOTSRANGE", "\(range.start)", "\(range.end)"]]), "ADDSLOTSRANGE", connections[index])
+        if lab.options.restore.isEmpty {
+            for (index, range) in Self.evenSplit(primaries: primaryCount).enumerated() {
+                try check(await connections[index].send([["CLUSTER", "ADDSLOTSRANGE", "\(range.start)", "\(range.end)"]]), "ADDSLOTSRANGE", connections[index])
+            }
+        } else {
+            try await claimRestoredSlots(connections)
         }
         for node in lab.nodes.dropFirst() {
             try check(await connections[0].send([["CLUSTER", "MEET", node.address.host, "\(node.address.port)", "\(node.busPort)"]]), "MEET", connections[0])
@@ -58,6 +62,25 @@ struct LabClusterBuilder {
                 if let text = reply.first?.string, ServerInfoParser.parse(text).primaryLinkUp == true { break }
                 if ContinuousClock.now > deadline && attempts >= 100 { throw LabError.clusterDidNotForm("replica \(connection.address) never finished its first sync") }
                 try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// A restored node has already claimed, at load, every slot it holds keys for ("I have keys
+    /// for unassigned slot N. Taking responsibility for it."); the rest of its manifest ranges are
+    /// added around those, so each node ends up claiming exactly what the manifest says.
+    private func claimRestoredSlots(_ connections: [RedisConnection]) async throws {
+        for (index, shard) in lab.options.restore.enumerated() {
+            let connection = connections[index]
+            let reply = try await connection.send([["CLUSTER", "NODES"]])
+            guard let text = reply.first?.string, let topology = try? ClusterNodesParser.parse(text),
+                  let me = topology.first(where: { $0.flags.contains(.myself) }) else {
+                throw LabError.clusterDidNotForm("CLUSTER NODES on \(connection.address) gave no line for itself")
+            }
+            let claimed = Set(me.slots.flatMap { $0.start...$0.end })
+            let wanted = SlotRange.union(shard.slots).flatMap { $0.start...$0.end }.filter { !claimed.contains($0) }
+            for range in SlotRange.ranges(fromSortedSlots: wanted) {
+                try check(await connection.send([["CLUSTER", "ADDSLOTSRANGE", "\(range.start)", "\(range.end)"]]), "ADDSLOTSRANGE", connection)
             }
         }
     }

@@ -33,6 +33,9 @@ public enum Action: Sendable, Equatable {
     case rebalance
     case toggleMigrationPause
     case cancelMigration
+    case backup
+    case backupProgress(BackupProgress)
+    case backupFinished(String, succeeded: Bool)
     case failoverRejected(replicaAddress: String, reason: String)
     /// The nodes asked directly about a sent failover (it succeeds only once the flip holds).
     case failoverConfirmation(replicaId: String, FailoverConfirmation)
@@ -73,6 +76,7 @@ public enum Effect: Sendable, Equatable {
     case startMigration([MigrationPlan])
     case pauseMigration(Bool)
     case cancelMigration
+    case startBackup([BackupTarget])
     case journal(JournalDraft)
     case replay(ReplayRequest)
     case restartLog(nodeId: String)

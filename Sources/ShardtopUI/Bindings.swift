@@ -13,7 +13,9 @@ public enum Bindings {
         if state.readOnly { return ActionReducer.readOnlyReason }
         // One operation at a time: a second migration could re-plan slots the first has not moved
         // yet, and a failover mid-migration loses the source's MIGRATING state (redis 7.0).
-        return state.operations.migration != nil ? "a migration is running (X cancels it)" : nil
+        if state.operations.migration != nil { return "a migration is running (X cancels it)" }
+        // A backup's manifest holds one slot map: slots moving under it would not match the files.
+        return state.operations.backup != nil ? "a backup is running" : nil
     }
 
     /// Acting, and the ACL user may run what the action sends (ActionAccess).
@@ -78,6 +80,7 @@ public enum Bindings {
         Binding([.character("M")], scope: .screen(.nodes), label: "migrate", help: "Move N slots from the selected primary to another (plan preview first).", danger: .destructive, action: .migrateFromNode, disabledReason: moving),
         Binding([.character("B")], scope: .screen(.balance), label: "rebalance", help: "Even out slots across the primaries (plan preview first; `shardtop rebalance` also balances by keys or memory, with weights).", danger: .destructive, action: .rebalance, inFooter: true, disabledReason: moving),
         Binding([.character("m")], scope: .screen(.slots), label: "select+move", help: "Mark a slot range (press at both ends), then pick a target primary to move it to.", danger: .destructive, action: .markSlots, inFooter: true, disabledReason: moving),
+        Binding([.character("b")], label: "backup", help: "Back up every shard: BGSAVE on a caught-up replica (files and manifest into ./shardtop-backup-<time>), after a confirmation.", danger: .caution, action: .backup, disabledReason: acting),
         Binding([.character("P")], label: "pause move", help: "Pause or resume the running migration (between slots).", danger: .caution, action: .toggleMigrationPause, disabledReason: migrating),
         Binding([.character("X")], label: "cancel move", help: "Cancel the running migration: the slots in progress finish, none is left open.", danger: .caution, action: .cancelMigration, disabledReason: migrating),
         Binding([.character(">")], label: "replay faster", help: "Replay: play faster (1x, 2x, 5x, 10x, 30x, 60x); p pauses.", action: .replayKey(.faster), disabledReason: replaying),

@@ -141,6 +141,12 @@ public enum Reducer {
             return ActionReducer.togglePause(&state)
         case .cancelMigration:
             return ActionReducer.cancel(&state)
+        case .backup:
+            return BackupReducer.open(&state)
+        case .backupProgress(let progress):
+            BackupReducer.progressed(progress, &state)
+        case .backupFinished(let summary, let succeeded):
+            return BackupReducer.finished(summary, succeeded: succeeded, &state)
         case .failoverRejected(let address, let reason):
             return ActionReducer.rejected(address, reason: reason, &state)
         case .failoverConfirmation(let replicaId, let confirmation):

@@ -23,6 +23,8 @@ struct LabCommand: AsyncParsableCommand {
           shardtop lab --tls                        a TLS-only cluster with its own throwaway CA
           shardtop lab --server ~/.local/bin/valkey-server --keep
           shardtop lab --no-dashboard               print the seed instead (for scripts)
+          shardtop lab --restore DIR/manifest.json  restore drill: a cluster from `shardtop backup`
+          shardtop lab --restore DIR/manifest.json --check-only   verdict only, exit 1 on mismatch
 
         \(ExitStatus.refusalHelp)
         """
@@ -52,17 +54,31 @@ struct LabCommand: AsyncParsableCommand {
     @Flag(help: "Do not open the dashboard; print the seed and keep the cluster running until Ctrl-C.")
     var noDashboard = false
 
+    @Option(help: ArgumentHelp("Restore drill: one node per shard of this backup manifest, loading its RDB, claiming its slots; then key counts are compared.", valueName: "manifest"))
+    var restore: String?
+
+    @Flag(help: "With --restore: print the verdict and stop the cluster (exit 1 on a mismatch).")
+    var checkOnly = false
+
     @OptionGroup var display: DisplayArguments
 
     func validate() throws {
         try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(nodeTimeout, "--node-timeout", 100...600_000, unit: "ms")
         try NumericOption.check(load, "--load", 1...1_000_000, unit: "operations per second")
+        if checkOnly && restore == nil { throw ValidationError("--check-only goes with --restore MANIFEST") }
+        if restore != nil && (tls || load != nil) { throw ValidationError("--restore starts a plaintext cluster without --load or --tls") }
     }
 
     func run() async throws {
         let serverPath: String
         do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
+        if let restore {
+            try await LabRestoreRun(manifestPath: restore, serverPath: serverPath, checkOnly: checkOnly, keep: keep,
+                                    noDashboard: noDashboard, display: display.settings).run()
+            return
+        }
+
         let options = LabCluster.Options(
             serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
             nodeTimeoutMillis: nodeTimeout, keepDirectory: keep, tls: tls

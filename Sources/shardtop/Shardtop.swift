@@ -23,6 +23,7 @@ struct Shardtop: AsyncParsableCommand {
           shardtop add-node new:6379 host:6379 --replica-of host:6380
           shardtop remove-node host:6381 --drain
           shardtop forget host:6379         clear nodes every live node sees as failed
+          shardtop backup host:6379 --dir d one RDB per shard, then: shardtop lab --restore d/manifest.json
           shardtop logs host:6379 -f        a node's own log
           shardtop host:6379 --record x.gz  then: shardtop replay x.gz
 
@@ -35,6 +36,7 @@ struct Shardtop: AsyncParsableCommand {
         subcommands: [
             DashboardCommand.self, SnapshotCommand.self, CheckCommand.self, WatchCommand.self, LabCommand.self,
             FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self, LogsCommand.self, ReplayCommand.self, PlanCommand.self,
+            BackupCommand.self,
             AddNodeCommand.self, RemoveNodeCommand.self, ForgetCommand.self, ReplaceCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self

@@ -92,6 +92,9 @@ public final class DashboardActions: @unchecked Sendable {
             lock.withLock { paused ? control?.pause() : control?.resume() }
         case .cancelMigration:
             lock.withLock { control?.cancel() }
+        case .startBackup(let targets):
+            let store = self.store
+            Task { [links] in await DashboardBackup.run(targets, links: links, store: store) }
         case .journal(let draft):
             record(draft)
         default:

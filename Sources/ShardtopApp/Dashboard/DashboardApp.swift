@@ -225,7 +225,7 @@ public final class DashboardApp: @unchecked Sendable {
                 logs.restart(nodeId)
             case .replay(let request):
                 replay?.handle(request)
-            case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .journal:
+            case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .startBackup, .journal:
                 actions.perform(effect)
                 wakePoller()
             }

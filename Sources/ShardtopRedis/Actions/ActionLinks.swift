@@ -40,7 +40,7 @@ public actor ActionLinks {
 
 extension RedisConnection {
     /// Sends and turns transport failures into ActionError naming the step.
-    func run(_ step: String, _ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+    public func run(_ step: String, _ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
         do {
             return try await send(commands, timeout: timeout)
         } catch {
@@ -48,7 +48,7 @@ extension RedisConnection {
         }
     }
 
-    func run(_ step: String, binary commands: [[[UInt8]]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+    public func run(_ step: String, binary commands: [[[UInt8]]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
         do {
             return try await send(binary: commands, timeout: timeout)
         } catch {

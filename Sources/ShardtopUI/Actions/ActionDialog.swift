@@ -5,6 +5,7 @@ import ShardtopCore
 public enum ActionDialog: Sendable, Equatable {
     case failover(FailoverDialog)
     case migration(MigrationDialog)
+    case backup(BackupDialog)
 }
 
 /// The failover preflight and the operator's choice of mode (and typed confirmation, when needed).
@@ -71,12 +72,13 @@ public struct Operations: Sendable, Equatable {
     /// Replicas whose default failover failed: F on them now offers FORCE and TAKEOVER.
     public var defaultFailed: Set<String> = []
     public var migration: MigrationRun?
+    public var backup: BackupRun?
     /// Numbers survey requests, so an answer is matched to the dialog that asked.
     public var surveyCounter = 0
 
     public init() {}
 
-    public var isBusy: Bool { migration != nil || failovers.values.contains { !$0.phase.isFinished } }
+    public var isBusy: Bool { migration != nil || backup != nil || failovers.values.contains { !$0.phase.isFinished } }
 }
 
 /// A running migration as the dashboard shows it.

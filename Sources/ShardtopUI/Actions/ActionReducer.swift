@@ -104,6 +104,8 @@ enum ActionReducer {
             let effects = migrationKey(key, &migration, &state)
             if case .migration = state.dialog { state.dialog = .migration(migration) }
             return effects
+        case .backup(let backup):
+            return BackupReducer.key(key, backup, &state)
         }
     }
 

@@ -41,6 +41,7 @@ struct DialogContent {
         switch dialog {
         case .failover(let failover): failoverContent(failover)
         case .migration(let migration): migrationContent(migration, state: state)
+        case .backup(let backup): BackupReducer.content(backup)
         }
     }
 
