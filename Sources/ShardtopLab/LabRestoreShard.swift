@@ -37,8 +37,9 @@ extension LabCluster {
             var attempts = 0
             while true {
                 attempts += 1
+                // Whole lines: "async_loading:0" also contains "loading:0".
                 if let text = try await connection.send([["INFO", "persistence"]]).first?.string,
-                   text.contains("loading:0") { break }
+                   text.split(whereSeparator: \.isNewline).contains("loading:0") { break }
                 if ContinuousClock.now > deadline && attempts >= 100 {
                     throw LabError.nodeDidNotStart(port: node.address.port, detail: "still loading its RDB after 600 s; see \(node.logPath)")
                 }
