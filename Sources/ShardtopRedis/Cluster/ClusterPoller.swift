@@ -15,6 +15,26 @@ public actor ClusterPoller {
     private var clients: [NodeAddress: NodeClient] = [:]
     public private(set) var latest: ClusterSnapshot?
     public var lagThresholds: LagThresholds
+    /// Each node's last CLUSTER NODES, as read: an identical reply next tick is not parsed again.
+    private var topologies: [NodeAddress: ParsedTopology] = [:]
+    /// The last assembly's reading of the views: reused while no reply changes.
+    private let memo = TopologyMemo()
+    private var parses = 0
+    private var parsesSkipped = 0
+
+    /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
+    /// and how many assemblies read every view or reused the last reading. Tests hold a tick whose
+    /// replies did not change to zero parses and zero view readings.
+    public struct Work: Sendable, Equatable {
+        public var topologyParses: Int
+        public var topologyParsesSkipped: Int
+        public var viewReadings: Int
+        public var viewReadingsSkipped: Int
+    }
+
+    public var work: Work {
+        Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses)
+    }
 
     public init(
         seeds: [NodeAddress], options: ConnectionOptions, lagThresholds: LagThresholds = .default,
@@ -41,7 +61,10 @@ public actor ClusterPoller {
         let strays = Set(seeds).subtracting(targets).subtracting(named)
         if !strays.isEmpty { reports += await pollAll(strays) }
 
-        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970)
+        // In address order, not in order of arrival: the assembly's voters are then the same list
+        // from tick to tick, which is what lets it reuse its reading of their views.
+        reports.sort { $0.address < $1.address }
+        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970, memo: memo)
         let events = latest.map { SnapshotDiff.events(from: $0, to: snapshot, lag: lagThresholds) } ?? []
         latest = snapshot
         forgetDeparted(keeping: Set(snapshot.nodes.map(\.address)).union(seeds))
@@ -66,20 +89,31 @@ public actor ClusterPoller {
     }
 
     private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
-        let clients = addresses.sorted().map { client(for: $0) }
-        return await withTaskGroup(of: NodeReport.self, returning: [NodeReport].self) { group in
-            for client in clients {
-                group.addTask { await NodePoll.poll(client) }
+        let clients = addresses.sorted().map { (client(for: $0), topologies[$0]) }
+        let polled = await withTaskGroup(of: (NodeReport, ParsedTopology?).self, returning: [(NodeReport, ParsedTopology?)].self) { group in
+            for (client, last) in clients {
+                group.addTask { await NodePoll.poll(client, last: last) }
             }
-            var reports: [NodeReport] = []
-            for await report in group { reports.append(report) }
-            return reports
+            var results: [(NodeReport, ParsedTopology?)] = []
+            for await result in group { results.append(result) }
+            return results
         }
+        var reports: [NodeReport] = []
+        reports.reserveCapacity(polled.count)
+        for (report, topology) in polled {
+            reports.append(report)
+            // A node that failed keeps its last reading: its next answer is often the same text.
+            guard let topology else { continue }
+            topologies[report.address] = topology
+            if topology.reused { parsesSkipped += 1 } else { parses += 1 }
+        }
+        return reports
     }
 
     private func forgetDeparted(keeping: Set<NodeAddress>) {
         for (address, client) in clients where !keeping.contains(address) {
             clients[address] = nil
+            topologies[address] = nil
             Task { await client.close() }
         }
     }

@@ -14,32 +14,41 @@ public enum NodePoll {
     ]
 
     public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil) async -> NodeReport {
+        await poll(client, timeout: timeout, last: nil).report
+    }
+
+    /// One poll, given what this node's last CLUSTER NODES was read into: a reply with the same text
+    /// is not parsed again (with 5,000 lines that was most of a tick). Returns what to pass next time.
+    static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, last: ParsedTopology?) async -> (report: NodeReport, topology: ParsedTopology?) {
         let started = ContinuousClock.now
         do {
             let replies = try await client.send(commands, timeout: timeout)
             let elapsed = ContinuousClock.now - started
-            let outcome = try parse(replies)
+            let (outcome, topology) = try parse(replies, last: last)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds, outcome: outcome)
+            let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds,
+                                    outcome: outcome, topologyToken: topology.token)
+            return (report, topology)
         } catch {
-            return NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error)))
+            return (NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))), nil)
         }
     }
 
     static func parse(_ replies: [RESPValue]) throws -> NodeReport.Outcome {
+        try parse(replies, last: nil).outcome
+    }
+
+    static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {
         guard replies.count == 3 else { throw RedisClientError.unexpectedReply("expected 3 replies, got \(replies.count)") }
         let nodesText = try text(replies[0], command: "CLUSTER NODES")
         let infoText = try text(replies[1], command: "CLUSTER INFO")
         let serverText = try text(replies[2], command: "INFO")
-        let topology = try ClusterNodesParser.parse(nodesText)
-        guard topology.contains(where: { $0.flags.contains(.myself) }) else {
-            throw RedisClientError.unexpectedReply("CLUSTER NODES has no myself line")
-        }
-        return .answered(
-            topology: topology,
+        let parsed = try ParsedTopology.read(nodesText, reusing: last)
+        return (.answered(
+            topology: parsed.entries,
             clusterInfo: ClusterInfoParser.parse(infoText),
             info: ServerInfoParser.parse(serverText)
-        )
+        ), parsed)
     }
 
     private static func text(_ reply: RESPValue, command: String) throws -> String {
