@@ -7,6 +7,7 @@ public enum Reducer {
     /// Decodes a key in the current context: a filter being typed takes every printable key;
     /// otherwise the binding table decides. A disabled binding explains itself in the status line.
     public static func handle(key: Key, state: inout AppState) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
         if key == .resize { return [] }
         if state.dialog != nil { return ActionReducer.handleDialogKey(key, state: &state) }
         if key == .escape, state.screen == .slots, state.slots.selectionAnchor != nil {
@@ -41,7 +42,14 @@ public enum Reducer {
         }
     }
 
+    /// Applies an action, then brings the snapshot's derived views up to date (SnapshotViews), so
+    /// the frames and keys after it read them instead of deriving them again.
     public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
+        return apply(&state, action)
+    }
+
+    private static func apply(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .quit:
             // Quitting mid-migration would close the connections mid-round and leave slots open:
@@ -192,6 +200,7 @@ public enum Reducer {
             state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)
             state.history.record(snapshot)
             appendEvents(&state, events)
+            SnapshotViews.refresh(&state)
             clampSelection(&state)
             return ActionReducer.observe(snapshot, &state)
         case .slotKeysArrived(let counts):

@@ -37,7 +37,7 @@ enum BalanceScreen {
 
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard let snapshot = state.snapshot, area.height > 2 else { return }
-        let nodes = NodeIndex(snapshot)
+        let nodes = state.nodeIndex
         let primaries = snapshot.shards.compactMap { nodes.node(id: $0.primaryId) }
         grid.put(" \(primaries.count) primaries  highlighted: more than \(Int(threshold * 100))% off the mean",
                  x: area.x, y: area.y, role: .dim, maxWidth: area.width)

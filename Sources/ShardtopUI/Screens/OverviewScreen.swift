@@ -30,13 +30,14 @@ enum OverviewScreen {
         }
         y += 1
         let totalsRow = area.maxY - 1
+        let nodes = state.nodeIndex
         for (index, shard) in snapshot.shards.enumerated() {
             guard y < totalsRow - 1 else {
                 grid.put("  \(snapshot.shards.count - index) more shards: see 2 Nodes", x: 1, y: y, role: .dim)
                 y += 1
                 break
             }
-            drawShard(&grid, y: y, index: index, shard: shard, snapshot: snapshot, columns: columns, thresholds: state.lagThresholds)
+            drawShard(&grid, y: y, index: index, shard: shard, nodes: nodes, columns: columns, thresholds: state.lagThresholds)
             y += 1
         }
 
@@ -69,11 +70,11 @@ enum OverviewScreen {
     }
 
     static func drawShard(
-        _ grid: inout Grid, y: Int, index: Int, shard: Shard, snapshot: ClusterSnapshot,
+        _ grid: inout Grid, y: Int, index: Int, shard: Shard, nodes: NodeIndex,
         columns: [(String, Int, Bool)], thresholds: LagThresholds
     ) {
-        guard let primary = snapshot.node(id: shard.primaryId) else { return }
-        let replicas = shard.replicaIds.compactMap { snapshot.node(id: $0) }
+        guard let primary = nodes.node(id: shard.primaryId) else { return }
+        let replicas = shard.replicaIds.compactMap { nodes.node(id: $0) }
         let healthyReplicas = replicas.filter { $0.health == .ok }.count
         let worst = replicas.max { ($0.lagBytes ?? 0) < ($1.lagBytes ?? 0) }
         let lagging = replicas.contains { thresholds.isLagging($0) || $0.primaryLinkStatus == "down" }
