@@ -82,7 +82,6 @@ final class DashboardApp: @unchecked Sendable {
         let glyphs: Glyphs = Self.localeIsUTF8() ? .unicode : .ascii
         let store = DashboardStore(
             state: state, glyphs: glyphs,
-            present: { grid in terminal.present(grid) },
             perform: { [weak self] effects in self?.perform(effects) }
         )
         self.store = store
@@ -90,9 +89,15 @@ final class DashboardApp: @unchecked Sendable {
         replay?.attach(store)
         logs.attach(store)
         permissions.attach(store)
+        var answered: (@Sendable (Key, Duration) -> Void)?
+        if let keyTimes = KeyTimeLog.fromEnvironment() {
+            answered = { key, took in keyTimes.record(key, took) }
+        }
         try terminal.start(
             onKey: { key in store.handle(key) },
-            onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
+            onResize: { width, height in store.dispatch(.resized(width: width, height: height)) },
+            frames: { store.nextFrame() },
+            answered: answered
         )
         store.setGlyphs(terminal.isUTF8 ? .unicode : .ascii)
         let size = terminal.currentSize
