@@ -22,6 +22,7 @@ struct SnapshotViews: Sendable {
     let index: NodeIndex
     /// The longest address, in scalars, for the nodes table's first column.
     let addressWidth: Int
+    let tally: NodeTally
     var rowsKey: RowsKey
     var rows: [SnapshotNode]
 
@@ -31,9 +32,9 @@ struct SnapshotViews: Sendable {
         guard let snapshot = state.snapshot else { return }
         let key = RowsKey(state.nodes)
         guard var views = state.views else {
+            let tally = NodeTally(snapshot)
             state.views = SnapshotViews(
-                index: NodeIndex(snapshot),
-                addressWidth: snapshot.nodes.map { $0.address.description.unicodeScalars.count }.max() ?? 0,
+                index: NodeIndex(snapshot), addressWidth: tally.widestAddress, tally: tally,
                 rowsKey: key, rows: NodesScreenModel.sortedRows(snapshot, state.nodes)
             )
             return
@@ -45,8 +46,42 @@ struct SnapshotViews: Sendable {
     }
 }
 
+/// Counts and sums over every node that the header, the overview and the replication screen show
+/// on every frame: one pass per snapshot instead of several filters per frame.
+struct NodeTally: Sendable {
+    var answering = 0
+    var up = 0
+    var unreachable = 0
+    /// Marked fail or pfail by the cluster.
+    var failed = 0
+    var primaryKeys: Int64 = 0
+    var primaryOps = 0
+    var memory: Int64 = 0
+    var worstLagBytes: Int64 = 0
+    var widestAddress = 0
+
+    init(_ snapshot: ClusterSnapshot?) {
+        guard let nodes = snapshot?.nodes else { return }
+        for index in nodes.indices {
+            let health = nodes[index].health
+            if nodes[index].error == nil { answering += 1 }
+            if health == .ok { up += 1 }
+            if health == .unreachable { unreachable += 1 }
+            if health == .fail || health == .pfail { failed += 1 }
+            if nodes[index].isPrimary {
+                primaryKeys += nodes[index].keys ?? 0
+                primaryOps += nodes[index].opsPerSec ?? 0
+            }
+            memory += nodes[index].usedMemory ?? 0
+            worstLagBytes = max(worstLagBytes, nodes[index].lagBytes ?? 0)
+            widestAddress = max(widestAddress, nodes[index].address.description.unicodeScalars.count)
+        }
+    }
+}
+
 extension AppState {
     /// Nodes by id for the current snapshot: the cached index, or a fresh one for a state the
     /// reducer has not seen (tests build states directly).
     var nodeIndex: NodeIndex { views?.index ?? NodeIndex(snapshot) }
+    var nodeTally: NodeTally { views?.tally ?? NodeTally(snapshot) }
 }

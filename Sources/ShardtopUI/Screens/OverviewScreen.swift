@@ -5,7 +5,8 @@ enum OverviewScreen {
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard let snapshot = state.snapshot else { return }
         var y = area.y
-        drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings)
+        let tally = state.nodeTally
+        drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings, tally: tally)
         y += 1
         for finding in state.findings.prefix(2) {
             grid.put("\(finding.severity == .error ? "!" : "-") \(finding.message)", x: 1, y: y,
@@ -42,10 +43,9 @@ enum OverviewScreen {
         }
 
         // Totals with the ops/s history, newest on the right.
-        let primaries = snapshot.primaries
-        let keys = primaries.compactMap(\.keys).reduce(0, +)
-        let ops = primaries.compactMap(\.opsPerSec).reduce(0, +)
-        let memory = snapshot.nodes.compactMap(\.usedMemory).reduce(0, +)
+        let keys = tally.primaryKeys
+        let ops = tally.primaryOps
+        let memory = tally.memory
         var tx = grid.put("total  \(snapshot.shards.count) shards  \(Format.count(keys)) keys  \(Format.count(ops)) ops/s  \(Format.bytes(memory))  ",
                           x: 1, y: totalsRow, role: .header)
         tx = grid.put("ops/s ", x: tx, y: totalsRow, role: .dim)
@@ -53,15 +53,15 @@ enum OverviewScreen {
         Bar.sparkline(into: &grid, x: tx, y: totalsRow, width: sparkWidth, values: state.history.totalOps, glyphs: glyphs)
     }
 
-    static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding]) {
+    static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding], tally: NodeTally) {
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
         let verdict = errors > 0 ? (snapshot.state == "ok" ? " DEGRADED " : " DOWN ") : warnings > 0 ? " OK, WITH WARNINGS " : " HEALTHY "
         let role: StyleRole = errors > 0 ? .error : warnings > 0 ? .warning : .ok
         var x = grid.put(verdict, x: 1, y: y, role: role)
-        let up = snapshot.nodes.filter { $0.health == .ok }.count
-        let unreachable = snapshot.nodes.filter { $0.health == .unreachable }.count
-        let failed = snapshot.nodes.filter { $0.health == .fail || $0.health == .pfail }.count
+        let up = tally.up
+        let unreachable = tally.unreachable
+        let failed = tally.failed
         x = grid.put(" slots \(snapshot.slotsCovered)/\(hashSlotCount)  up \(up)", x: x, y: y)
         x = grid.put(" unreach \(unreachable)", x: x, y: y, role: unreachable > 0 ? .error : .normal)
         x = grid.put(" failed \(failed)", x: x, y: y, role: failed > 0 ? .error : .normal)
