@@ -196,13 +196,7 @@ public enum Reducer {
                 _ = reduce(&state, .snapshotArrived(tick.snapshot, tick.events))
             }
         case .snapshotArrived(let snapshot, let events):
-            state.snapshot = snapshot
-            state.findings = ClusterCheck.findings(snapshot, lag: state.lagThresholds)
-            state.history.record(snapshot)
-            appendEvents(&state, events)
-            SnapshotViews.refresh(&state)
-            clampSelection(&state)
-            return ActionReducer.observe(snapshot, &state)
+            return arrived(PreparedSnapshot(snapshot, for: state), events, &state)
         case .slotKeysArrived(let counts):
             state.slots.keysPerSlot = counts
         case .resized(let width, let height):
@@ -214,6 +208,26 @@ public enum Reducer {
             state.status = text
         }
         return []
+    }
+
+    /// A new snapshot, with what it derives already worked out (`PreparedSnapshot`). The dashboard
+    /// prepares it before taking its lock, so the only work left here is installing it.
+    public static func arrive(_ state: inout AppState, _ prepared: PreparedSnapshot, events: [ClusterEvent]) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
+        return arrived(prepared, events, &state)
+    }
+
+    private static func arrived(_ prepared: PreparedSnapshot, _ events: [ClusterEvent], _ state: inout AppState) -> [Effect] {
+        let snapshot = prepared.snapshot
+        state.snapshot = snapshot
+        state.findings = prepared.lag == state.lagThresholds ? prepared.findings : ClusterCheck.findings(snapshot, lag: state.lagThresholds)
+        // Made for the sort and filter of when it was prepared; refresh redoes the rows if those changed since.
+        state.views = prepared.views
+        state.history.record(snapshot)
+        appendEvents(&state, events)
+        SnapshotViews.refresh(&state)
+        clampSelection(&state)
+        return ActionReducer.observe(snapshot, &state)
     }
 
     private static func move(_ state: inout AppState, _ action: Action) {

@@ -26,17 +26,21 @@ struct SnapshotViews: Sendable {
     var rowsKey: RowsKey
     var rows: [SnapshotNode]
 
+    static func make(_ snapshot: ClusterSnapshot, nodes view: NodesView) -> SnapshotViews {
+        let tally = NodeTally(snapshot)
+        return SnapshotViews(
+            index: NodeIndex(snapshot), addressWidth: tally.widestAddress, tally: tally,
+            rowsKey: RowsKey(view), rows: NodesScreenModel.sortedRows(snapshot, view)
+        )
+    }
+
     /// Brings `state.views` up to date with the state; cheap when nothing it depends on changed.
     /// (`AppState.snapshot` drops the views whenever it is set.)
     static func refresh(_ state: inout AppState) {
         guard let snapshot = state.snapshot else { return }
         let key = RowsKey(state.nodes)
         guard var views = state.views else {
-            let tally = NodeTally(snapshot)
-            state.views = SnapshotViews(
-                index: NodeIndex(snapshot), addressWidth: tally.widestAddress, tally: tally,
-                rowsKey: key, rows: NodesScreenModel.sortedRows(snapshot, state.nodes)
-            )
+            state.views = make(snapshot, nodes: state.nodes)
             return
         }
         guard views.rowsKey != key else { return }

@@ -163,7 +163,7 @@ final class DashboardApp: @unchecked Sendable {
             let period = busy ? min(chosen, 0.2) : chosen
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
-                store?.dispatch(.snapshotArrived(snapshot, events))
+                store?.snapshotArrived(snapshot, events)
                 if !journalLoaded && snapshot.nodes.contains(where: { !$0.isUnknownSeed }) {
                     actions.loadJournal(for: snapshot)
                     journalLoaded = true

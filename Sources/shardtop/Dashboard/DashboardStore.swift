@@ -34,6 +34,17 @@ final class DashboardStore: @unchecked Sendable {
         if !effects.isEmpty { perform(effects) }
     }
 
+    /// A new snapshot. Its findings and views are worked out first, on the caller's task and
+    /// outside the lock (PreparedSnapshot), so a key arriving meanwhile does not wait for them.
+    func snapshotArrived(_ snapshot: ClusterSnapshot, _ events: [ClusterEvent]) {
+        let prepared = PreparedSnapshot(snapshot, for: snapshotOfState)
+        let effects = lock.withLock { () -> [Effect] in
+            dirty = true
+            return Reducer.arrive(&state, prepared, events: events)
+        }
+        if !effects.isEmpty { perform(effects) }
+    }
+
     func handle(_ key: Key) {
         let effects = lock.withLock { () -> [Effect] in
             dirty = true
