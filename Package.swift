@@ -126,6 +126,8 @@ let package = Package(
             name: "ShardtopRedisTests",
             dependencies: [
                 "ShardtopRedis",
+                // Free ports for a fake node in the log fallback's test.
+                "ShardtopProcess",
                 "ShardtopTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

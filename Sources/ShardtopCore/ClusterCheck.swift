@@ -10,6 +10,16 @@ public enum ClusterCheck {
         var findings: [Finding] = []
         let real = snapshot.nodes.filter { !$0.isUnknownSeed }
         let short = SnapshotDiff.short
+        // Looked up per open slot, per dissenter and per primary: by id once, not by scanning every
+        // node each time (5,000 nodes made that 25 million comparisons a tick). Same answers: the
+        // first node with an id, and each primary's replicas in snapshot order.
+        var firstByID: [String: Int] = [:]
+        var replicasByPrimary: [String: [SnapshotNode]] = [:]
+        for (position, node) in snapshot.nodes.enumerated() {
+            if firstByID[node.id] == nil { firstByID[node.id] = position }
+            if let primaryID = node.primaryId { replicasByPrimary[primaryID, default: []].append(node) }
+        }
+        func nodeByID(_ id: String) -> SnapshotNode? { firstByID[id].map { snapshot.nodes[$0] } }
 
         if snapshot.state != "ok" {
             findings.append(Finding(severity: .error, code: "cluster-state", message: "cluster_state is \(snapshot.state)"))
@@ -25,8 +35,8 @@ public enum ClusterCheck {
         }
 
         for open in snapshot.openSlots {
-            let peerText = snapshot.node(id: open.peer).map { "\($0.address)" } ?? short(open.peer)
-            let nodeText = snapshot.node(id: open.node).map { "\($0.address)" } ?? short(open.node)
+            let peerText = nodeByID(open.peer).map { "\($0.address)" } ?? short(open.peer)
+            let nodeText = nodeByID(open.node).map { "\($0.address)" } ?? short(open.node)
             let message = open.state == .migrating
                 ? "slot \(open.slot) is open: migrating from \(nodeText) to \(peerText)"
                 : "slot \(open.slot) is open: importing into \(nodeText) from \(peerText)"
@@ -34,7 +44,7 @@ public enum ClusterCheck {
         }
 
         if !snapshot.disagreeingNodes.isEmpty {
-            let names = snapshot.disagreeingNodes.map { id in snapshot.node(id: id).map { "\($0.address)" } ?? short(id) }
+            let names = snapshot.disagreeingNodes.map { id in nodeByID(id).map { "\($0.address)" } ?? short(id) }
             findings.append(Finding(
                 severity: .error, code: "views-disagree",
                 message: "\(names.count) node\(names.count == 1 ? " disagrees" : "s disagree") with the majority on slot ownership: \(names.joined(separator: ", "))",
@@ -61,7 +71,7 @@ public enum ClusterCheck {
         }
 
         for primary in real where primary.isPrimary && primary.slotCount > 0 {
-            let replicas = snapshot.replicas(of: primary.id)
+            let replicas = replicasByPrimary[primary.id] ?? []
             let healthy = replicas.filter { $0.health == .ok && $0.primaryLinkStatus != "down" }
             if healthy.isEmpty {
                 let why = replicas.isEmpty ? "has no replica" : "has no healthy replica"

@@ -194,12 +194,17 @@ public struct NodeReport: Sendable {
     /// How long the round trip took, in seconds (nil when it failed).
     public var roundTripSeconds: Double?
     public var outcome: Outcome
+    /// Identifies the text of the CLUSTER NODES reply behind `outcome`: equal tokens from one node
+    /// mean byte-identical replies (so the same topology), which lets the assembler reuse its work
+    /// (`TopologyMemo`). nil when the connector does not say.
+    public var topologyToken: UInt64?
 
-    public init(address: NodeAddress, time: Double, roundTripSeconds: Double? = nil, outcome: Outcome) {
+    public init(address: NodeAddress, time: Double, roundTripSeconds: Double? = nil, outcome: Outcome, topologyToken: UInt64? = nil) {
         self.address = address
         self.time = time
         self.roundTripSeconds = roundTripSeconds
         self.outcome = outcome
+        self.topologyToken = topologyToken
     }
 
     /// The viewer's own line, when it answered.

@@ -8,10 +8,14 @@
 /// Called once per poll tick, with n views of n lines each: the views are read once, in `ViewIndex`,
 /// and everything after that is per node or per voter (no node-by-node scans of all nodes or voters).
 public enum SnapshotAssembler {
-    public static func assemble(reports: [NodeReport], previous: ClusterSnapshot?, now: Double) -> ClusterSnapshot {
+    /// `memo`, kept by a poller from tick to tick, skips re-reading the views when no voter's
+    /// CLUSTER NODES changed (see `TopologyMemo`); the snapshot is the same either way.
+    public static func assemble(reports: [NodeReport], previous: ClusterSnapshot?, now: Double, memo: TopologyMemo? = nil) -> ClusterSnapshot {
         let voters = reports.compactMap(Voter.init)
-        let index = ViewIndex(voters: voters)
-        let majority = MajorityView(voters: voters, index: index, previousSlotOwners: previous?.slotOwners)
+        let (index, majority) = memo?.views(for: voters, previousSlotOwners: previous?.slotOwners) ?? {
+            let index = ViewIndex(voters: voters)
+            return (index, MajorityView(voters: voters, index: index, previousSlotOwners: previous?.slotOwners))
+        }()
         let previousNodes = previous?.nodes ?? []
         let previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         let reportByAddress = Dictionary(reports.map { ($0.address, $0) }, uniquingKeysWith: { _, b in b })

@@ -7,8 +7,8 @@ import Glibc
 
 /// The only owner of ncurses. One dedicated thread makes every curses call: it reads keys (with a
 /// short timeout, so it never blocks on the network or anything else) and draws the newest frame
-/// handed to `present`, writing only the cells that changed since the last frame. Older frames
-/// that were never drawn are dropped.
+/// handed to `present` (or asked of the frame source), writing only the cells that changed since
+/// the last frame. Older frames that were never drawn are dropped.
 public final class TerminalSession: @unchecked Sendable {
     private let lock = NSLock()
     private var pendingFrame: Grid?
@@ -39,11 +39,20 @@ public final class TerminalSession: @unchecked Sendable {
 
     /// Takes over the terminal on a new thread. Keys and resizes are delivered on that thread,
     /// so handlers must be quick (reduce state, hand a frame back) and never wait on I/O.
-    public func start(onKey: @escaping @Sendable (Key) -> Void, onResize: @escaping @Sendable (Int, Int) -> Void) throws {
+    ///
+    /// `frames`, when given, is asked for a frame once per turn of the loop (right after a key, and
+    /// at least every 100 ms): it returns nil when nothing changed. So however many changes arrive
+    /// between two turns (a poll, a thousand log batches), they cost one render, on this thread.
+    /// `answered`, when given, hears how long each key took from being read to its frame being on
+    /// the screen (`SHARDTOP_KEY_TIMES`, for the tests and benches that hold that under 100 ms).
+    public func start(
+        onKey: @escaping @Sendable (Key) -> Void, onResize: @escaping @Sendable (Int, Int) -> Void,
+        frames: (@Sendable () -> Grid?)? = nil, answered: (@Sendable (Key, Duration) -> Void)? = nil
+    ) throws {
         stderrCapture = StderrCapture.begin()
         CrashRestore.install()
         let thread = Thread { [self] in
-            self.runLoop(onKey: onKey, onResize: onResize)
+            self.runLoop(onKey: onKey, onResize: onResize, frames: frames, answered: answered)
         }
         thread.name = "shardtop-terminal"
         thread.stackSize = 1 << 20
@@ -79,7 +88,10 @@ public final class TerminalSession: @unchecked Sendable {
 
     // MARK: - The terminal thread
 
-    private func runLoop(onKey: @Sendable (Key) -> Void, onResize: @Sendable (Int, Int) -> Void) {
+    private func runLoop(
+        onKey: @Sendable (Key) -> Void, onResize: @Sendable (Int, Int) -> Void,
+        frames: (@Sendable () -> Grid?)?, answered: (@Sendable (Key, Duration) -> Void)?
+    ) {
         setlocale(LC_ALL, "")
         let codeset = String(cString: shim_codeset())
         guard let screen = shim_newterm() else {
@@ -118,7 +130,9 @@ public final class TerminalSession: @unchecked Sendable {
         var status: wint_t = 0
         while lock.withLock({ running }) {
             let result = shim_get_key(&status)
+            var keyRead: (key: Key, at: ContinuousClock.Instant)?
             if result != shim_err(), let key = KeyDecoder.decode(status: result, value: UInt32(status)) {
+                keyRead = (key, ContinuousClock.now)
                 if key == .resize {
                     let newSize = (Int(shim_cols()), Int(shim_lines()))
                     lock.withLock { size = newSize }
@@ -129,10 +143,11 @@ public final class TerminalSession: @unchecked Sendable {
                     onKey(key)
                 }
             }
-            let (frame, newTheme): (Grid?, Theme?) = lock.withLock {
+            let (presented, newTheme): (Grid?, Theme?) = lock.withLock {
                 defer { pendingFrame = nil; pendingTheme = nil }
                 return (pendingFrame, pendingTheme)
             }
+            let frame = frames?() ?? presented
             if let newTheme {
                 theme = newTheme
                 colors = ColorTable(theme: newTheme, depth: depth)
@@ -144,6 +159,7 @@ public final class TerminalSession: @unchecked Sendable {
             } else if newTheme != nil, let last = shownOrNil(shown) {
                 draw(last, over: nil, colors: colors)
             }
+            if let keyRead, let answered { answered(keyRead.key, ContinuousClock.now - keyRead.at) }
         }
         endwin()
         delscreen(screen)

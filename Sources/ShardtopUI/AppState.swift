@@ -3,7 +3,12 @@ import ShardtopCore
 /// Everything the dashboard shows, as one value. Rendering reads only this (never a clock or a
 /// socket), so any screen can be reproduced in a test from a state.
 public struct AppState: Sendable {
-    public var snapshot: ClusterSnapshot?
+    public var snapshot: ClusterSnapshot? {
+        didSet { views = nil }
+    }
+    /// Derived from `snapshot` by the reducer (`SnapshotViews.refresh`), so keys and frames do not
+    /// re-derive it; nil whenever `snapshot` has been set since.
+    var views: SnapshotViews?
     /// Newest last; capped so a long session cannot grow without bound.
     public var events: [ClusterEvent] = []
     /// Computed once per snapshot (not per frame): check's findings over the current snapshot.

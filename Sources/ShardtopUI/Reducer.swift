@@ -7,6 +7,7 @@ public enum Reducer {
     /// Decodes a key in the current context: a filter being typed takes every printable key;
     /// otherwise the binding table decides. A disabled binding explains itself in the status line.
     public static func handle(key: Key, state: inout AppState) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
         if key == .resize { return [] }
         if state.dialog != nil { return ActionReducer.handleDialogKey(key, state: &state) }
         if key == .escape, state.screen == .slots, state.slots.selectionAnchor != nil {
@@ -41,7 +42,14 @@ public enum Reducer {
         }
     }
 
+    /// Applies an action, then brings the snapshot's derived views up to date (SnapshotViews), so
+    /// the frames and keys after it read them instead of deriving them again.
     public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
+        return apply(&state, action)
+    }
+
+    private static func apply(_ state: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .quit:
             // Quitting mid-migration would close the connections mid-round and leave slots open:
@@ -194,16 +202,7 @@ public enum Reducer {
                 _ = reduce(&state, .snapshotArrived(tick.snapshot, tick.events))
             }
         case .snapshotArrived(let snapshot, let events):
-            state.snapshot = snapshot
-            state.history.record(snapshot)
-            state.forecasts = state.history.capacity.forecasts()
-            state.findings = ClusterCheck.findings(
-                snapshot, lag: state.lagThresholds, capacity: state.capacityThresholds,
-                persistence: state.persistenceThresholds, forecasts: state.forecasts
-            )
-            appendEvents(&state, events)
-            clampSelection(&state)
-            return ActionReducer.observe(snapshot, &state)
+            return arrived(PreparedSnapshot(snapshot, for: state), events, &state)
         case .slotKeysArrived(let counts):
             state.slots.keysPerSlot = counts
         case .resized(let width, let height):
@@ -215,6 +214,30 @@ public enum Reducer {
             state.status = text
         }
         return []
+    }
+
+    /// A new snapshot, with what it derives already worked out (`PreparedSnapshot`). The dashboard
+    /// prepares it before taking its lock, so the only work left here is installing it.
+    public static func arrive(_ state: inout AppState, _ prepared: PreparedSnapshot, events: [ClusterEvent]) -> [Effect] {
+        defer { SnapshotViews.refresh(&state) }
+        return arrived(prepared, events, &state)
+    }
+
+    private static func arrived(_ prepared: PreparedSnapshot, _ events: [ClusterEvent], _ state: inout AppState) -> [Effect] {
+        let snapshot = prepared.snapshot
+        state.snapshot = snapshot
+        state.history = prepared.history
+        state.forecasts = prepared.forecasts
+        state.findings = prepared.sameThresholds(as: state) ? prepared.findings : ClusterCheck.findings(
+            snapshot, lag: state.lagThresholds, capacity: state.capacityThresholds,
+            persistence: state.persistenceThresholds, forecasts: state.forecasts
+        )
+        // Made for the sort and filter of when it was prepared; refresh redoes the rows if those changed since.
+        state.views = prepared.views
+        appendEvents(&state, events)
+        SnapshotViews.refresh(&state)
+        clampSelection(&state)
+        return ActionReducer.observe(snapshot, &state)
     }
 
     private static func move(_ state: inout AppState, _ action: Action) {

@@ -89,7 +89,6 @@ public final class DashboardApp: @unchecked Sendable {
         let glyphs: Glyphs = Self.localeIsUTF8() ? .unicode : .ascii
         let store = DashboardStore(
             state: state, glyphs: glyphs,
-            present: { grid in terminal.present(grid) },
             perform: { [weak self] effects in self?.perform(effects) }
         )
         self.store = store
@@ -97,9 +96,15 @@ public final class DashboardApp: @unchecked Sendable {
         replay?.attach(store)
         logs.attach(store)
         permissions.attach(store)
+        var answered: (@Sendable (Key, Duration) -> Void)?
+        if let keyTimes = KeyTimeLog.fromEnvironment() {
+            answered = { key, took in keyTimes.record(key, took) }
+        }
         try terminal.start(
             onKey: { key in store.handle(key) },
-            onResize: { width, height in store.dispatch(.resized(width: width, height: height)) }
+            onResize: { width, height in store.dispatch(.resized(width: width, height: height)) },
+            frames: { store.nextFrame() },
+            answered: answered
         )
         store.setGlyphs(terminal.isUTF8 ? .unicode : .ascii)
         let size = terminal.currentSize
@@ -165,7 +170,7 @@ public final class DashboardApp: @unchecked Sendable {
             let period = busy ? min(chosen, 0.2) : chosen
             if !isPaused {
                 let (snapshot, events) = await poller.tick()
-                store?.dispatch(.snapshotArrived(snapshot, events))
+                store?.snapshotArrived(snapshot, events)
                 if !journalLoaded && snapshot.nodes.contains(where: { !$0.isUnknownSeed }) {
                     actions.loadJournal(for: snapshot)
                     journalLoaded = true

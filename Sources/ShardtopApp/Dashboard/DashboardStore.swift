@@ -2,48 +2,77 @@ import Foundation
 import ShardtopCore
 import ShardtopUI
 
-/// Holds the app state; every change goes through the pure reducer, then the new frame is rendered
-/// and handed to the terminal. Called from the terminal thread (keys) and the poll task (snapshots),
-/// so it serialises with a lock; each call is short (reduce + render), never I/O.
+/// Holds the app state; every change goes through the pure reducer. Called from the terminal thread
+/// (keys) and from the poll, log and action tasks, so it serialises with a lock; each call under it
+/// is short (reduce, never render, never I/O).
+///
+/// Frames are pulled, not pushed: a change only marks the state dirty, and the terminal thread asks
+/// `nextFrame()` once per turn of its loop (right after a key, else every 100 ms) and renders then,
+/// outside the lock. A thousand log batches or a replay at 60x between two turns cost one render,
+/// and a key never waits behind renders of frames nobody will see.
 public final class DashboardStore: @unchecked Sendable {
     private let lock = NSLock()
     private var state: AppState
     private var glyphs: Glyphs
-    private let present: @Sendable (Grid) -> Void
+    /// The state changed since the last frame handed out.
+    private var dirty = true
     private let perform: @Sendable ([Effect]) -> Void
 
-    public init(state: AppState, glyphs: Glyphs, present: @escaping @Sendable (Grid) -> Void, perform: @escaping @Sendable ([Effect]) -> Void) {
+    public init(state: AppState, glyphs: Glyphs, perform: @escaping @Sendable ([Effect]) -> Void) {
         self.state = state
         self.glyphs = glyphs
-        self.present = present
         self.perform = perform
     }
 
     public var snapshotOfState: AppState { lock.withLock { state } }
 
     public func dispatch(_ action: Action) {
-        let (effects, frame) = lock.withLock { () -> ([Effect], Grid) in
-            let effects = Reducer.reduce(&state, action)
-            return (effects, DashboardRenderer.render(state, glyphs: glyphs))
+        let effects = lock.withLock { () -> [Effect] in
+            dirty = true
+            return Reducer.reduce(&state, action)
         }
-        present(frame)
+        if !effects.isEmpty { perform(effects) }
+    }
+
+    /// A new snapshot. Its findings and views are worked out first, on the caller's task and
+    /// outside the lock (PreparedSnapshot), so a key arriving meanwhile does not wait for them.
+    public func snapshotArrived(_ snapshot: ClusterSnapshot, _ events: [ClusterEvent]) {
+        let prepared = PreparedSnapshot(snapshot, for: snapshotOfState)
+        let effects = lock.withLock { () -> [Effect] in
+            dirty = true
+            return Reducer.arrive(&state, prepared, events: events)
+        }
         if !effects.isEmpty { perform(effects) }
     }
 
     public func handle(_ key: Key) {
-        let (effects, frame) = lock.withLock { () -> ([Effect], Grid) in
+        let effects = lock.withLock { () -> [Effect] in
+            dirty = true
             // A key can start a failover; its deadline counts from now, not from the last clock tick.
             if state.replay == nil { state.now = Date().timeIntervalSince1970 }
-            let effects = Reducer.handle(key: key, state: &state)
-            return (effects, DashboardRenderer.render(state, glyphs: glyphs))
+            return Reducer.handle(key: key, state: &state)
         }
-        present(frame)
         if !effects.isEmpty { perform(effects) }
+    }
+
+    /// The frame for the current state, or nil when nothing changed since the last one. The state
+    /// is copied under the lock (a reference count, its storage is shared) and rendered outside it.
+    public func nextFrame() -> Grid? {
+        let taken = lock.withLock { () -> (AppState, Glyphs)? in
+            guard dirty else { return nil }
+            dirty = false
+            return (state, glyphs)
+        }
+        guard let taken else { return nil }
+        return DashboardRenderer.render(taken.0, glyphs: taken.1)
     }
 
     /// The terminal's real codeset (nl_langinfo) is known once curses has started.
     public func setGlyphs(_ glyphs: Glyphs) {
-        lock.withLock { self.glyphs = glyphs }
+        lock.withLock {
+            self.glyphs = glyphs
+            dirty = true
+        }
     }
 
     public func setThemeName(_ name: String) {

@@ -17,6 +17,26 @@ public actor ClusterPoller {
     private var saveRules: [NodeAddress: (answer: SaveRulesAnswer, time: Double)] = [:]
     public private(set) var latest: ClusterSnapshot?
     public var lagThresholds: LagThresholds
+    /// Each node's last CLUSTER NODES, as read: an identical reply next tick is not parsed again.
+    private var topologies: [NodeAddress: ParsedTopology] = [:]
+    /// The last assembly's reading of the views: reused while no reply changes.
+    private let memo = TopologyMemo()
+    private var parses = 0
+    private var parsesSkipped = 0
+
+    /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
+    /// and how many assemblies read every view or reused the last reading. Tests hold a tick whose
+    /// replies did not change to zero parses and zero view readings.
+    public struct Work: Sendable, Equatable {
+        public var topologyParses: Int
+        public var topologyParsesSkipped: Int
+        public var viewReadings: Int
+        public var viewReadingsSkipped: Int
+    }
+
+    public var work: Work {
+        Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses)
+    }
 
     public init(
         seeds: [NodeAddress], options: ConnectionOptions, lagThresholds: LagThresholds = .default,
@@ -43,7 +63,10 @@ public actor ClusterPoller {
         let strays = Set(seeds).subtracting(targets).subtracting(named)
         if !strays.isEmpty { reports += await pollAll(strays) }
 
-        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970)
+        // In address order, not in order of arrival: the assembly's voters are then the same list
+        // from tick to tick, which is what lets it reuse its reading of their views.
+        reports.sort { $0.address < $1.address }
+        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970, memo: memo)
         let events = latest.map { SnapshotDiff.events(from: $0, to: snapshot, lag: lagThresholds) } ?? []
         latest = snapshot
         forgetDeparted(keeping: Set(snapshot.nodes.map(\.address)).union(seeds))
@@ -70,20 +93,28 @@ public actor ClusterPoller {
     private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
         let now = Date().timeIntervalSince1970
         let targets = addresses.sorted().map { address in
-            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now))
+            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address])
         }
-        let results = await withTaskGroup(of: (NodeReport, SaveRulesAnswer?).self, returning: [(NodeReport, SaveRulesAnswer?)].self) { group in
+        let polled = await withTaskGroup(of: (NodeReport, SaveRulesAnswer?, ParsedTopology?).self,
+                                         returning: [(NodeReport, SaveRulesAnswer?, ParsedTopology?)].self) { group in
             for target in targets {
-                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules) }
+                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last) }
             }
-            var results: [(NodeReport, SaveRulesAnswer?)] = []
+            var results: [(NodeReport, SaveRulesAnswer?, ParsedTopology?)] = []
             for await result in group { results.append(result) }
             return results
         }
-        return results.map { report, answer in
+        var reports: [NodeReport] = []
+        reports.reserveCapacity(polled.count)
+        for (report, answer, topology) in polled {
             if let answer { saveRules[report.address] = (answer, report.time) }
-            return withSaveRules(report)
+            reports.append(withSaveRules(report))
+            // A node that failed keeps its last reading: its next answer is often the same text.
+            guard let topology else { continue }
+            topologies[report.address] = topology
+            if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
+        return reports
     }
 
     /// Asked on a node's first poll and every `refreshSeconds` after; a refusal is not asked again
@@ -107,6 +138,7 @@ public actor ClusterPoller {
         for (address, client) in clients where !keeping.contains(address) {
             clients[address] = nil
             saveRules[address] = nil
+            topologies[address] = nil
             Task { await client.close() }
         }
     }

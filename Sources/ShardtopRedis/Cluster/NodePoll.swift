@@ -17,41 +17,46 @@ public enum NodePoll {
     public static let saveRulesCommand = ["CONFIG", "GET", "save"]
 
     public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil) async -> NodeReport {
-        await poll(client, timeout: timeout, askSaveRules: false).report
+        await poll(client, timeout: timeout, askSaveRules: false, last: nil).report
     }
 
-    /// One poll; with `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer
-    /// comes back beside the report (nil when not asked or the poll failed).
-    public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool) async -> (report: NodeReport, saveRules: SaveRulesAnswer?) {
+    /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes
+    /// back beside the report (nil when not asked or the poll failed). `last` is what this node's
+    /// last CLUSTER NODES was read into: a reply with the same text is not parsed again (with 5,000
+    /// lines that was most of a tick). Returns what to pass next time.
+    static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
+                            last: ParsedTopology?) async -> (report: NodeReport, saveRules: SaveRulesAnswer?, topology: ParsedTopology?) {
         let started = ContinuousClock.now
         do {
             let replies = try await client.send(askSaveRules ? commands + [saveRulesCommand] : commands, timeout: timeout)
             let elapsed = ContinuousClock.now - started
-            let outcome = try parse(Array(replies.prefix(3)))
+            let (outcome, topology) = try parse(Array(replies.prefix(3)), last: last)
             var saveRules: SaveRulesAnswer?
             if askSaveRules, replies.count == 4 { saveRules = SaveRulesAnswer.from(replies[3]) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds, outcome: outcome)
-            return (report, saveRules)
+            let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds,
+                                    outcome: outcome, topologyToken: topology.token)
+            return (report, saveRules, topology)
         } catch {
-            return (NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))), nil)
+            return (NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))), nil, nil)
         }
     }
 
     static func parse(_ replies: [RESPValue]) throws -> NodeReport.Outcome {
+        try parse(replies, last: nil).outcome
+    }
+
+    static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {
         guard replies.count == 3 else { throw RedisClientError.unexpectedReply("expected 3 replies, got \(replies.count)") }
         let nodesText = try text(replies[0], command: "CLUSTER NODES")
         let infoText = try text(replies[1], command: "CLUSTER INFO")
         let serverText = try text(replies[2], command: "INFO")
-        let topology = try ClusterNodesParser.parse(nodesText)
-        guard topology.contains(where: { $0.flags.contains(.myself) }) else {
-            throw RedisClientError.unexpectedReply("CLUSTER NODES has no myself line")
-        }
-        return .answered(
-            topology: topology,
+        let parsed = try ParsedTopology.read(nodesText, reusing: last)
+        return (.answered(
+            topology: parsed.entries,
             clusterInfo: ClusterInfoParser.parse(infoText),
             info: ServerInfoParser.parse(serverText)
-        )
+        ), parsed)
     }
 
     private static func text(_ reply: RESPValue, command: String) throws -> String {

@@ -31,8 +31,14 @@ public struct FallbackLogSource: LogSource {
         let header = LogLine.note("log not shown: \(reason); showing SLOWLOG, LATENCY LATEST and COMMANDLOG instead", level: .warning)
         var seen = Set<String>()
         var first = true
+        var failing = false
         repeat {
-            var lines = await entries()
+            let (entries, failed) = await entries()
+            // A node that stays unreachable says so once, not every poll: its error text changes
+            // ("retrying in N ms"), so it would pass the filter below and add a line per node every
+            // few seconds, for ever (5,000 dead nodes: 1,000 lines a second).
+            var lines = failed && failing ? [] : entries
+            failing = failed
             // Entries already shown (same log, id and time) are not repeated when polling again.
             lines = lines.filter { seen.insert($0.raw).inserted }
             lines.sort { ($0.time ?? .distantPast) < ($1.time ?? .distantPast) }
@@ -43,15 +49,20 @@ public struct FallbackLogSource: LogSource {
         } while follow && !Task.isCancelled
     }
 
-    private func entries() async -> [LogLine] {
+    /// This poll's lines; `failed` when the node could not be asked at all (then one note says why).
+    private func entries() async -> (lines: [LogLine], failed: Bool) {
         let replies: [RESPValue]
         do {
             replies = try await client.send([
                 ["SLOWLOG", "GET", String(count)], ["LATENCY", "LATEST"], ["COMMAND", "INFO", "COMMANDLOG"],
             ])
         } catch {
-            return [.note("cannot read SLOWLOG from \(client.address): \(sanitizedForDisplay(String(describing: error)))", level: .warning)]
+            return ([.note("cannot read SLOWLOG from \(client.address): \(sanitizedForDisplay(String(describing: error)))", level: .warning)], true)
         }
+        return (await entries(replies), false)
+    }
+
+    private func entries(_ replies: [RESPValue]) async -> [LogLine] {
         // COMMAND INFO answers [nil] for a command the server does not have. Where COMMANDLOG
         // exists, SLOWLOG reads the same "slow" log, so only one of them is shown; a user without
         // +commandlog|get (the README's monitoring line, which redis 7.0 must accept) gets SLOWLOG.

@@ -78,7 +78,7 @@ struct DialogContent {
     }
 
     static func migrationContent(_ dialog: MigrationDialog, state: AppState) -> DialogContent {
-        let index = NodeIndex(state.snapshot)
+        let index = state.nodeIndex
         func name(_ id: String) -> String { index.node(id: id).map { "\($0.address)" } ?? Format.shortID(id) }
         var what: String
         var verb = "Migrate"

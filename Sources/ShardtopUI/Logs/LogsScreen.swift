@@ -7,7 +7,7 @@ enum LogsScreen {
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard area.height > 3 else { return }
         let rows = LogsModel.rows(state)
-        let index = NodeIndex(state.snapshot)
+        let index = state.nodeIndex
         drawTitle(&grid, area: area, state: state, index: index, shown: rows.count)
 
         let top = area.y + 2

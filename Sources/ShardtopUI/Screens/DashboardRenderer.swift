@@ -60,7 +60,7 @@ public enum DashboardRenderer {
         }
         x = grid.put("  \(state.seedText)", x: x, y: 0, role: .title)
         if let snapshot = state.snapshot {
-            let answering = snapshot.nodes.filter { $0.error == nil }.count
+            let answering = state.nodeTally.answering
             let stateRole: StyleRole = snapshot.state == "ok" ? .ok : .error
             x = grid.put("  cluster ", x: x, y: 0, role: .title)
             x = grid.put(snapshot.state, x: x, y: 0, role: stateRole)

@@ -26,7 +26,7 @@ enum EventsScreen {
         var rows = area.height - 2
         var y = area.y + 2
         var shown = 0
-        let index = NodeIndex(state.snapshot)
+        let index = state.nodeIndex
         // Keep the highlighted entry on screen: start far enough down the list (rows are 1-3 lines).
         let selected = min(state.eventSelected, events.count - 1)
         let first = max(0, selected - max(0, rows / 2))
@@ -57,7 +57,7 @@ enum EventsScreen {
     /// Newest first, through the filter (kind, node id or address, message).
     static func filtered(_ state: AppState) -> [ClusterEvent] {
         guard !state.eventFilter.text.isEmpty else { return state.events.reversed() }
-        let index = NodeIndex(state.snapshot)
+        let index = state.nodeIndex
         return state.events.reversed().filter { event in
             let address = event.node.flatMap { index.node(id: $0) }.map { "\($0.address)" } ?? ""
             return state.eventFilter.matches(event.kind.rawValue, event.node ?? "", address, event.message)

@@ -10,7 +10,7 @@ enum NodesScreen {
             return
         }
         let rows = NodesScreenModel.rows(state)
-        let columns = visibleColumns(snapshot: snapshot, width: area.width - 1)
+        let columns = visibleColumns(snapshot: snapshot, width: area.width - 1, widestAddress: state.views?.addressWidth)
         let top = area.y + 2
         let visible = area.maxY - top
         let selected = min(state.nodes.selected, max(0, rows.count - 1))
@@ -90,8 +90,10 @@ enum NodesScreen {
     }
 
     /// Columns in `NodeColumn` order, keeping only those that fit: the rightmost go first.
-    static func visibleColumns(snapshot: ClusterSnapshot, width: Int) -> [Column] {
-        let addressWidth = min(28, max(8, snapshot.nodes.map { $0.address.description.unicodeScalars.count }.max() ?? 0))
+    /// `widestAddress` is the cached longest address (SnapshotViews), measured here when not given.
+    static func visibleColumns(snapshot: ClusterSnapshot, width: Int, widestAddress: Int? = nil) -> [Column] {
+        let widest = widestAddress ?? snapshot.nodes.map { $0.address.description.unicodeScalars.count }.max() ?? 0
+        let addressWidth = min(28, max(8, widest))
         var result: [Column] = []
         var used = 0
         for id in NodeColumn.allCases {

@@ -5,13 +5,20 @@ import ShardtopCore
 public enum NodesScreenModel {
     public static func rows(_ state: AppState) -> [SnapshotNode] {
         guard let snapshot = state.snapshot else { return [] }
-        let filter = state.nodes.filter
+        // Read several times per key and per frame: the reducer keeps it (SnapshotViews).
+        if let views = state.views, views.rowsKey == SnapshotViews.RowsKey(state.nodes) { return views.rows }
+        return sortedRows(snapshot, state.nodes)
+    }
+
+    /// The rows worked out from scratch: filtered, then sorted stably.
+    static func sortedRows(_ snapshot: ClusterSnapshot, _ view: NodesView) -> [SnapshotNode] {
+        let filter = view.filter
         // Without a filter every node matches: skip building each node's match strings.
         let filtered = filter.text.isEmpty ? snapshot.nodes : snapshot.nodes.filter {
             filter.matches($0.address.description, $0.id, $0.role.rawValue, $0.health.rawValue, $0.flags.joined(separator: ","))
         }
-        let column = state.nodes.sortColumn
-        let ascending = state.nodes.ascending
+        let column = view.sortColumn
+        let ascending = view.ascending
         // Stable order under ties: the snapshot's own order (primaries by slot, each with its replicas).
         // Positions are sorted, not the nodes themselves, so the sort moves integers instead of copying nodes.
         let order = filtered.indices.sorted { i, j in

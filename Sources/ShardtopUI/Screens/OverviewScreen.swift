@@ -8,7 +8,8 @@ enum OverviewScreen {
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard let snapshot = state.snapshot else { return }
         var y = area.y
-        drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings)
+        let tally = state.nodeTally
+        drawBanner(&grid, y: y, snapshot: snapshot, findings: state.findings, tally: tally)
         y += 1
         let totalsRow = area.maxY - 1
         // Findings in full (wrapped, not cut), on at most a third of the screen (never fewer than
@@ -76,13 +77,14 @@ enum OverviewScreen {
         let left = totalsRow - y
         let eventsWanted = 2 + max(1, state.events.count)
         let rows = max(1, min(snapshot.shards.count, left - min(eventsWanted, left / 3)))
+        let nodes = state.nodeIndex
         for (index, shard) in snapshot.shards.enumerated() {
             guard index < rows - (rows < snapshot.shards.count ? 1 : 0) else {
                 grid.put("  \(snapshot.shards.count - index) more shards: see 2 Nodes", x: 1, y: y, role: .dim)
                 y += 1
                 break
             }
-            drawShard(&grid, y: y, index: index, shard: shard, snapshot: snapshot, columns: columns, thresholds: state.lagThresholds)
+            drawShard(&grid, y: y, index: index, shard: shard, nodes: nodes, columns: columns, thresholds: state.lagThresholds)
             if historyWidth >= 10 {
                 Bar.sparkline(into: &grid, x: historyX, y: y, width: historyWidth, values: state.history.opsByNode[shard.primaryId] ?? [], glyphs: glyphs)
             }
@@ -112,10 +114,10 @@ enum OverviewScreen {
 
     /// Totals with the ops/s history, newest on the right.
     private static func drawTotals(_ grid: inout Grid, y totalsRow: Int, area: Rect, snapshot: ClusterSnapshot, state: AppState, glyphs: Glyphs) {
-        let primaries = snapshot.primaries
-        let keys = primaries.compactMap(\.keys).reduce(0, +)
-        let ops = primaries.compactMap(\.opsPerSec).reduce(0, +)
-        let memory = snapshot.nodes.compactMap(\.usedMemory).reduce(0, +)
+        let tally = state.nodeTally
+        let keys = tally.primaryKeys
+        let ops = tally.primaryOps
+        let memory = tally.memory
         var tx = grid.put("total  \(snapshot.shards.count) shards  \(Format.count(keys)) keys  \(Format.count(ops)) ops/s  \(Format.bytes(memory))  ",
                           x: 1, y: totalsRow, role: .header)
         tx = grid.put("ops/s ", x: tx, y: totalsRow, role: .dim)
@@ -123,15 +125,15 @@ enum OverviewScreen {
         Bar.sparkline(into: &grid, x: tx, y: totalsRow, width: sparkWidth, values: state.history.totalOps, glyphs: glyphs)
     }
 
-    static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding]) {
+    static func drawBanner(_ grid: inout Grid, y: Int, snapshot: ClusterSnapshot, findings: [Finding], tally: NodeTally) {
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.filter { $0.severity == .warning }.count
         let verdict = errors > 0 ? (snapshot.state == "ok" ? " DEGRADED " : " DOWN ") : warnings > 0 ? " OK, WITH WARNINGS " : " HEALTHY "
         let role: StyleRole = errors > 0 ? .error : warnings > 0 ? .warning : .ok
         var x = grid.put(verdict, x: 1, y: y, role: role)
-        let up = snapshot.nodes.filter { $0.health == .ok }.count
-        let unreachable = snapshot.nodes.filter { $0.health == .unreachable }.count
-        let failed = snapshot.nodes.filter { $0.health == .fail || $0.health == .pfail }.count
+        let up = tally.up
+        let unreachable = tally.unreachable
+        let failed = tally.failed
         x = grid.put(" slots \(snapshot.slotsCovered)/\(hashSlotCount)  up \(up)", x: x, y: y)
         x = grid.put(" unreach \(unreachable)", x: x, y: y, role: unreachable > 0 ? .error : .normal)
         x = grid.put(" failed \(failed)", x: x, y: y, role: failed > 0 ? .error : .normal)
@@ -140,11 +142,11 @@ enum OverviewScreen {
     }
 
     static func drawShard(
-        _ grid: inout Grid, y: Int, index: Int, shard: Shard, snapshot: ClusterSnapshot,
+        _ grid: inout Grid, y: Int, index: Int, shard: Shard, nodes: NodeIndex,
         columns: [(String, Int, Bool)], thresholds: LagThresholds
     ) {
-        guard let primary = snapshot.node(id: shard.primaryId) else { return }
-        let replicas = shard.replicaIds.compactMap { snapshot.node(id: $0) }
+        guard let primary = nodes.node(id: shard.primaryId) else { return }
+        let replicas = shard.replicaIds.compactMap { nodes.node(id: $0) }
         let healthyReplicas = replicas.filter { $0.health == .ok }.count
         let worst = replicas.max { ($0.lagBytes ?? 0) < ($1.lagBytes ?? 0) }
         let lagging = replicas.contains { thresholds.isLagging($0) || $0.primaryLinkStatus == "down" }

@@ -11,12 +11,12 @@ enum ReplicationScreen {
 
     static func draw(into grid: inout Grid, area: Rect, state: AppState, glyphs: Glyphs) {
         guard let snapshot = state.snapshot, area.height > 1 else { return }
-        let lines = lines(snapshot)
+        let lines = lines(snapshot, nodes: state.nodeIndex)
         guard !lines.isEmpty else {
             grid.put("no shards in this snapshot", x: area.x + 1, y: area.y, role: .dim, maxWidth: area.width - 2)
             return
         }
-        let layout = Layout(width: area.width - 1, addressWidth: snapshot.nodes.map { $0.address.description.unicodeScalars.count }.max() ?? 8)
+        let layout = Layout(width: area.width - 1, addressWidth: state.views?.addressWidth ?? snapshot.nodes.map { $0.address.description.unicodeScalars.count }.max() ?? 8)
         drawHeader(&grid, x: area.x + 1, y: area.y, layout: layout)
 
         // Past the end, the last row says how many lines are hidden. Up/down scroll: the movement
@@ -25,7 +25,7 @@ enum ReplicationScreen {
         if lines.count > visible { visible -= 1 }
         let start = ScreenText.scrollStart(offset: state.nodes.selected, count: lines.count, visible: visible)
         let end = min(lines.count, start + visible)
-        let scales = Scales(snapshot: snapshot, thresholds: state.lagThresholds)
+        let scales = Scales(worstLagBytes: state.nodeTally.worstLagBytes, thresholds: state.lagThresholds)
         for (row, line) in lines[start..<end].enumerated() {
             drawLine(&grid, line, x: area.x + 1, y: area.y + 1 + row, layout: layout, state: state, scales: scales, glyphs: glyphs)
         }
@@ -36,9 +36,9 @@ enum ReplicationScreen {
         }
     }
 
-    static func lines(_ snapshot: ClusterSnapshot) -> [Line] {
+    static func lines(_ snapshot: ClusterSnapshot, nodes: NodeIndex? = nil) -> [Line] {
         var result: [Line] = []
-        let nodes = NodeIndex(snapshot)
+        let nodes = nodes ?? NodeIndex(snapshot)
         for (index, shard) in snapshot.shards.enumerated() {
             guard let primary = nodes.node(id: shard.primaryId) else { continue }
             result.append(.primary(index: index, node: primary))
@@ -85,8 +85,7 @@ enum ReplicationScreen {
         let seconds: Double
         let thresholds: LagThresholds
 
-        init(snapshot: ClusterSnapshot, thresholds: LagThresholds) {
-            let worst = snapshot.nodes.compactMap(\.lagBytes).max() ?? 0
+        init(worstLagBytes worst: Int64, thresholds: LagThresholds) {
             bytes = Double(max(thresholds.bytes * 2, worst, 1))
             seconds = Double(max(thresholds.seconds * 2, 1))
             self.thresholds = thresholds
