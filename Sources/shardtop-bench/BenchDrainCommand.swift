@@ -130,7 +130,8 @@ struct BenchDrainCommand: AsyncParsableCommand {
         return runs
     }
 
-    /// Until: no node lists the removed one, every other node ok, all keys present, redis-cli's check clean.
+    /// Until: no node lists the removed one, every other node ok, no error finding (every replica's
+    /// link up), all keys present, redis-cli's check clean.
     private func settle(poller: ClusterPoller, removed: String, expectedNodes: Int, total: Int, cluster: BenchMigrateCluster) async throws -> ClusterSnapshot {
         let deadline = ContinuousClock.now + .seconds(90)
         var problem = ""
@@ -147,6 +148,9 @@ struct BenchDrainCommand: AsyncParsableCommand {
                 problem = "a node still lists the removed one"
             } else if let bad = BenchSnapshotCommand.problem(snapshot, expected: expectedNodes) {
                 problem = bad
+            } else if let finding = ActionPreconditions.blockingProblems(snapshot).first {
+                // e.g. a replica the server re-homed is still syncing: the next run starts from a clean cluster.
+                problem = finding.message
             } else if keys != total {
                 problem = "\(keys) keys on the primaries, expected \(total)"
             } else if let bad = try await cluster.cliCheckProblem() {

@@ -131,6 +131,17 @@ import ShardtopRedis
         #expect(removePaused.status == 0, "\(removePaused.output) \(removePaused.errorOutput)")
         doomed.kill()
         #expect(await MembershipProbe.waitUntilFailed(doomedId, viewers: members, options: options))
+        // The ACL preflight comes first: a user without +cluster|forget is refused, naming the rule.
+        for member in members {
+            let reply = try await MembershipProbe.send(member, ["ACL", "SETUSER", "shardtop-limited", "reset", "on", ">limited-pw", "+cluster|nodes",
+                                                               "+cluster|info", "+info", "+client|setname", "+client|list"], options: options)
+            #expect(reply?.string == "OK", "\(String(describing: reply))")
+        }
+        let limited = try await CLI.run(["forget", seed, "--yes", "--user", "shardtop-limited", "--journal", journal],
+                                        environment: ["SHARDTOP_PASSWORD": "limited-pw", "XDG_STATE_HOME": state], timeoutSeconds: 60)
+        #expect(limited.status == 1, "\(limited.output) \(limited.errorOutput)")
+        #expect(limited.errorOutput.contains("+cluster|forget"), "\(limited.errorOutput)")
+        #expect(await MembershipProbe.listing([doomedId], on: members, options: options).count == members.count, "forgotten without permission")
         let forget = try await cli(["forget", seed, "--yes"])
         #expect(forget.status == 0, "\(forget.output) \(forget.errorOutput)")
         #expect(forget.output.contains("forgotten"), "\(forget.output)")
