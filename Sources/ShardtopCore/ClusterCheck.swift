@@ -55,7 +55,11 @@ public enum ClusterCheck {
         for node in snapshot.nodes {
             switch node.health {
             case .fail:
-                findings.append(Finding(severity: .error, code: "node-failed", message: "\(node.address) is marked failed by the cluster", nodes: [node.id]))
+                // A failed node that owns nothing and does not answer here is likely gone for good
+                // (a destroyed machine): the cluster never drops it by itself, so say what does.
+                let gone = node.error != nil && node.slotCount == 0
+                let hint = gone ? "; it owns no slots and does not answer: if it is gone for good, `shardtop forget` clears it everywhere" : ""
+                findings.append(Finding(severity: .error, code: "node-failed", message: "\(node.address) is marked failed by the cluster\(hint)", nodes: [node.id]))
             case .unreachable:
                 let reason = node.error ?? "no answer"
                 findings.append(Finding(severity: .error, code: "node-unreachable", message: "\(node.address) unreachable from here: \(reason)", nodes: [node.id]))

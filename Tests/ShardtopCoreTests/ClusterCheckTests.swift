@@ -39,3 +39,21 @@ import ShardtopCore
         #expect(findings.contains { $0.code == "no-healthy-replica" })
     }
 }
+
+@Suite struct GhostHintTests {
+    /// A replica the cluster marks failed, that does not answer here and owns nothing, is most
+    /// likely gone for good: its finding says what clears it. A failed primary with slots is not.
+    @Test func aFailedSlotlessUnreachableNodeNamesForget() {
+        let cluster = FakeCluster.threeByOne()
+        let replica = "d".padded
+        let reports = cluster.reports(unreachable: [replica], flagsFor: { $0.id == replica ? [.fail] : [] })
+        let snapshot = SnapshotAssembler.assemble(reports: reports, previous: nil, now: 1)
+        let failed = ClusterCheck.findings(snapshot).first { $0.code == "node-failed" }
+        #expect(failed?.message.contains("`shardtop forget` clears it everywhere") == true, "\(String(describing: failed))")
+
+        let primary = "a".padded
+        let down = cluster.reports(unreachable: [primary], flagsFor: { $0.id == primary ? [.fail] : [] })
+        let withSlots = ClusterCheck.findings(SnapshotAssembler.assemble(reports: down, previous: nil, now: 1)).first { $0.code == "node-failed" }
+        #expect(withSlots?.message.contains("forget") == false, "\(String(describing: withSlots))")
+    }
+}

@@ -28,7 +28,7 @@ public struct RestoreVerdict: Sendable, Equatable {
                 : "slots DIFFER: manifest \(text(expectedSlots)), restored \(text(actualSlots))"
             let keys = keysMatch
                 ? "keys \(actualKeys ?? 0) as in the manifest"
-                : "keys DIFFER: manifest \(expectedKeys.map(String.init) ?? "unknown"), restored \(actualKeys.map(String.init) ?? "unknown")"
+                : "keys DIFFER: manifest \(expectedKeys.map { "\($0)" } ?? "unknown"), restored \(actualKeys.map { "\($0)" } ?? "unknown")"
             return "shard \(shard)  \(node)  \(slots); \(keys)  \(ok ? "ok" : "MISMATCH")"
         }
 

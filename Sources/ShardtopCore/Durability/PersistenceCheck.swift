@@ -55,7 +55,7 @@ public enum PersistenceCheck {
 
 extension String {
     /// Two digits, zero-padded (Foundation-free).
-    init(format2 value: Int64) {
+    fileprivate init(format2 value: Int64) {
         self = value < 10 ? "0\(value)" : "\(value)"
     }
 }
