@@ -33,7 +33,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// posix_spawn(p) with an empty signal mask, default handlers and a process group of its own
     /// (see the type's comment for why). Shared with the log command runner. Returns the pid and
     /// posix_spawn's result (0 on success).
-    public static func spawnClean(_ program: String, arguments: [String], actions: inout posix_spawn_file_actions_t, searchPath: Bool) -> (pid_t, Int32) {
+    /// `environment` replaces this process's environment in the child when given.
+    public static func spawnClean(_ program: String, arguments: [String], actions: inout posix_spawn_file_actions_t, searchPath: Bool,
+                                  environment: [String: String]? = nil) -> (pid_t, Int32) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -49,10 +51,20 @@ public final class ChildProcess: @unchecked Sendable {
 
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for pointer in envp ?? [] { free(pointer) } }
         var pid: pid_t = 0
-        let result = searchPath
-            ? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
-            : posix_spawn(&pid, program, &actions, &attributes, argv, environ)
+        let result: Int32 = if let envp {
+            envp.withUnsafeBufferPointer { env in
+                searchPath
+                    ? posix_spawnp(&pid, program, &actions, &attributes, argv, env.baseAddress)
+                    : posix_spawn(&pid, program, &actions, &attributes, argv, env.baseAddress)
+            }
+        } else {
+            searchPath
+                ? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+                : posix_spawn(&pid, program, &actions, &attributes, argv, environ)
+        }
         return (pid, result)
     }
 

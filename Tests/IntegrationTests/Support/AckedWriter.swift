@@ -409,18 +409,10 @@ enum RedisCLI {
         }
     }
 
+    /// redis-cli, through the same posix_spawn path as CLI.run (see there why not Foundation's Process).
     static func runTool(_ binary: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let result = try CLI.run(blocking: arguments, timeoutSeconds: 120, program: binary)
+        return result.output + result.errorOutput
     }
 }
 
