@@ -3,12 +3,13 @@ import PackageDescription
 
 // The layers, each target importing only those below it (the compiler enforces it):
 //   1. ShardtopCore: plain values (snapshot, events, plans, findings, log lines); no I/O.
-//   2. Beside each other, each on the core only: ShardtopRedis (the connector: RESP, connections,
+//   2. The edges, beside each other on the core: ShardtopRedis (the connector: RESP, connections,
 //      wire parsers, the poller, migrators, failover), ShardtopUI (pure: state in, cell grid out),
-//      ShardtopProcess (spawning children, free ports), ShardtopLogs (file tail, log commands,
-//      the source selector), ShardtopConfig, ShardtopRecording, ShardtopCertificates.
-//      ShardtopTerminal (the only ncurses code) sits on ShardtopUI; ShardtopLab (local clusters)
-//      on the connector, ShardtopProcess and ShardtopCertificates.
+//      ShardtopConfig, ShardtopRecording; ShardtopProcess (spawning children, free ports) and
+//      ShardtopCertificates need not even the core. Within the layer: ShardtopLogs (file tail, log
+//      commands, the source selector) sits on ShardtopProcess, ShardtopTerminal (the only ncurses
+//      code) on ShardtopUI, ShardtopLab (local clusters) on the connector, ShardtopProcess and
+//      ShardtopCertificates. The connector imports none of them.
 //   3. ShardtopApp: the dashboard's wiring and the commands' work, callable by tests without the binary.
 //   4. Executables: shardtop (argument parsing only) and shardtop-bench (the README's benchmarks).
 // A second engine would sit beside ShardtopRedis and reuse the lab's processes and the log sources.
