@@ -1,7 +1,7 @@
 /// `--copy-command`: how to fetch a shard's RDB file from a node on another host, such as
 /// `scp {host}:{path} {dest}` or `kubectl cp {pod}:{path} {dest}`-style commands.
 ///
-/// Same rules as LogCommandTemplate: the template is split into arguments on whitespace BEFORE
+/// The rules of every command template (ArgumentTemplate): the template is split into arguments on whitespace BEFORE
 /// any placeholder is filled, and runs as an argument list, never through a shell, so a path or
 /// host cannot become extra arguments or shell syntax; the program must be fixed text.
 /// Placeholders: {host}, {port}, {id} (the saving node), {path} (the file on that host, from
@@ -12,42 +12,22 @@ public struct BackupCopyTemplate: Sendable, Hashable, CustomStringConvertible {
     public let arguments: [String]
 
     public init(parsing text: String) throws(BackupCopyTemplateError) {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-        guard let first = words.first else { throw .empty }
-        guard !first.contains("{") else { throw .placeholderInProgram(first) }
-        for word in words {
-            var rest = Substring(word)
-            while let open = rest.firstIndex(of: "{") {
-                guard let close = rest[open...].firstIndex(of: "}") else { break }
-                let name = String(rest[open...close])
-                guard Self.placeholders.contains(name) else { throw .unknownPlaceholder(name) }
-                rest = rest[rest.index(after: close)...]
+        let words: [String]
+        do { words = try ArgumentTemplate.words(text, placeholders: Self.placeholders) } catch {
+            switch error {
+            case .empty: throw .empty
+            case .placeholderInProgram(let word): throw .placeholderInProgram(word)
+            case .unknownPlaceholder(let name): throw .unknownPlaceholder(name)
             }
         }
         guard words.contains(where: { $0.contains("{dest}") }) else { throw .noDestination }
         arguments = words
     }
 
-    /// The argument list for one file. Each placeholder is replaced inside its own argument, in
-    /// one pass, so a value containing "{dest}" is not expanded again.
+    /// The argument list for one file (every placeholder has a value here).
     public func expand(host: String, port: Int, id: String, path: String, dest: String) -> [String] {
         let values = ["{host}": host, "{port}": String(port), "{id}": id, "{path}": path, "{dest}": dest]
-        return arguments.map { word in
-            guard word.contains("{") else { return word }
-            var out = ""
-            var rest = Substring(word)
-            while let open = rest.firstIndex(of: "{") {
-                out += rest[..<open]
-                if let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[open...close])] {
-                    out += value
-                    rest = rest[rest.index(after: close)...]
-                    continue
-                }
-                out.append("{")
-                rest = rest[rest.index(after: open)...]
-            }
-            return out + rest
-        }
+        return arguments.map { (try? ArgumentTemplate.fill($0, values: values, placeholders: Self.placeholders)) ?? $0 }
     }
 
     public var description: String { arguments.joined(separator: " ") }

@@ -16,47 +16,27 @@ public struct LogCommandTemplate: Sendable, Hashable, CustomStringConvertible {
     public let arguments: [String]
 
     public init(parsing text: String) throws(LogCommandTemplateError) {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-        guard let first = words.first else { throw .empty }
-        guard !first.contains("{") else { throw .placeholderInProgram(first) }
-        for word in words {
-            var rest = Substring(word)
-            while let open = rest.firstIndex(of: "{") {
-                guard let close = rest[open...].firstIndex(of: "}") else { break }
-                let name = String(rest[open...close])
-                guard Self.placeholders.contains(name) else { throw .unknownPlaceholder(name) }
-                rest = rest[rest.index(after: close)...]
+        do { arguments = try ArgumentTemplate.words(text, placeholders: Self.placeholders) } catch {
+            switch error {
+            case .empty: throw .empty
+            case .placeholderInProgram(let word): throw .placeholderInProgram(word)
+            case .unknownPlaceholder(let name): throw .unknownPlaceholder(name)
             }
         }
-        arguments = words
     }
 
-    /// The argument list for one node. Each placeholder is replaced inside its own argument only,
-    /// in one pass, so a value that itself contains "{port}" is not expanded a second time.
-    /// Throws when the template uses a value this node does not have (a {pod} with no pod name).
+    /// The argument list for one node (see ArgumentTemplate for the rules). Throws when the
+    /// template uses a value this node does not have (a {pod} with no pod name).
     public func expand(_ node: NodeLogValues) throws(LogCommandTemplateError) -> [String] {
         var values = ["{host}": node.host, "{port}": String(node.port), "{id}": node.id]
         if let hostname = node.hostname { values["{hostname}"] = hostname }
         if let pod = node.pod { values["{pod}"] = pod }
-        return try arguments.map { (word) throws(LogCommandTemplateError) -> String in
-            guard word.contains("{") else { return word }
-            var out = ""
-            var rest = Substring(word)
-            while let open = rest.firstIndex(of: "{") {
-                out += rest[..<open]
-                if let close = rest[open...].firstIndex(of: "}") {
-                    let name = String(rest[open...close])
-                    if let value = values[name] {
-                        out += value
-                        rest = rest[rest.index(after: close)...]
-                        continue
-                    }
-                    if Self.placeholders.contains(name) { throw .noValue(placeholder: name, node: "\(node.host):\(node.port)") }
-                }
-                out.append("{")
-                rest = rest[rest.index(after: open)...]
+        do {
+            return try arguments.map { (word) throws(ArgumentTemplate.MissingValue) -> String in
+                try ArgumentTemplate.fill(word, values: values, placeholders: Self.placeholders)
             }
-            return out + rest
+        } catch {
+            throw .noValue(placeholder: error.placeholder, node: "\(node.host):\(node.port)")
         }
     }
 
