@@ -12,7 +12,7 @@ enum BenchBackupFill {
         var longer = lab.connectionOptions
         longer.requestTimeout = .seconds(60)
         let options = longer
-        let tags = slotTags()
+        let tags = BenchMigrateCluster.tagsPerSlot()
         let value = String(repeating: "v", count: valueSize)
         let primaries = lab.nodes.filter(\.isPrimary)
         let ranges = slotRanges(lab: lab, count: primaries.count)
@@ -63,22 +63,6 @@ enum BenchBackupFill {
     }
 
     /// A hash tag per slot ("t123" hashing to that slot), found by scanning.
-    private static func slotTags() -> [String] {
-        var tags = [String?](repeating: nil, count: hashSlotCount)
-        var missing = hashSlotCount
-        var n = 0
-        while missing > 0 {
-            let tag = "t\(n)"
-            let slot = HashSlot.of(tag)
-            if tags[slot] == nil {
-                tags[slot] = tag
-                missing -= 1
-            }
-            n += 1
-        }
-        return tags.map { $0! }
-    }
-
     static func waitForReplicas(lab: LabCluster) async throws {
         let poller = ClusterPoller(seeds: [lab.seed], options: lab.connectionOptions)
         defer { Task { await poller.shutdown() } }
