@@ -95,7 +95,8 @@ enum BackupReducer {
                 lines.append(DialogContent.Line(text: "shard \(target.shard)  \(slots) slots  CANNOT SAVE: \(target.problem ?? "no node")", role: .error))
                 continue
             }
-            let lag = node.isPrimary ? "" : "  lag \(node.lagBytes.map { "\($0) B" } ?? "?")/\(node.lagSeconds.map { "\($0) s" } ?? "?")"
+            // Same formats as every other screen, so a healthy replica reads "0B/<1s", not as lag.
+            let lag = node.isPrimary ? "" : "  lag \(Format.bytes(node.lagBytes))/\(Format.lagSeconds(node.lagSeconds))"
             lines.append(DialogContent.Line(text: "shard \(target.shard)  \(slots) slots  \(node.address) (\(node.isPrimary ? "primary" : "replica"))\(lag)"))
             if let why = target.fallbackReason { lines.append(DialogContent.Line(text: "  ! \(why)", role: .warning)) }
         }

@@ -106,7 +106,8 @@ enum CapacityScreen {
         let keysWidth = 20
         let sparkWidth = max(4, width - 3 - growthWidth - 1 - keysWidth - 1)
         grid.put(Format.cell("#", 2), x: x, y: y, role: .header)
-        grid.put(Format.cell("MEMORY (to maxmemory)", sparkWidth), x: x + 3, y: y, role: .header)
+        let anyCeiling = primaries.contains { ($0.maxMemory ?? 0) > 0 }
+        grid.put(Format.cell(anyCeiling ? "MEMORY (to maxmemory)" : "MEMORY (own range)", sparkWidth), x: x + 3, y: y, role: .header)
         grid.put(Format.cell("MEMORY GROWTH", growthWidth), x: x + 3 + sparkWidth + 1, y: y, role: .header)
         grid.put(Format.cell("KEYS GROWTH", keysWidth), x: x + 3 + sparkWidth + 1 + growthWidth + 1, y: y, role: .header, maxWidth: width - 3 - sparkWidth - growthWidth - 2)
         var line = y + 1
@@ -115,7 +116,8 @@ enum CapacityScreen {
             grid.put(Format.cell("\(index + 1)", 2), x: x, y: line, role: .dim)
             let samples = state.history.capacity.samples(shard: primary.id)
             let ceiling = (primary.maxMemory ?? 0) > 0 ? primary.maxMemory.map(Double.init) : nil
-            Bar.sparkline(into: &grid, x: x + 3, y: line, width: sparkWidth, values: samples.map { Double($0.usedMemory) }, ceiling: ceiling, glyphs: glyphs)
+            // Without maxmemory there is no ceiling to fill toward: show the window's own range.
+            Bar.sparkline(into: &grid, x: x + 3, y: line, width: sparkWidth, values: samples.map { Double($0.usedMemory) }, ceiling: ceiling, fromMinimum: true, glyphs: glyphs)
             let forecast = state.forecasts[primary.id]
             grid.put(Format.cell(CapacityText.rate(forecast?.memory, bytes: true), growthWidth), x: x + 3 + sparkWidth + 1, y: line)
             grid.put(CapacityText.rate(forecast?.keys, bytes: false), x: x + 3 + sparkWidth + 1 + growthWidth + 1, y: line,
