@@ -219,7 +219,7 @@ import ShardtopProcess
 /// which a lab cannot have: the lab must itself connect to its nodes to form the cluster.
 struct TLSServer {
     let address: NodeAddress
-    let process: Process
+    let process: BackgroundChild
     let directory: String
 
     static func start(authority: ThrowawayAuthority, request: ThrowawayAuthority.Request, in directory: String) async throws -> TLSServer {
@@ -229,16 +229,11 @@ struct TLSServer {
         let server = try #require(ServerBinary.find(engine: "redis"))
         for _ in 0..<3 {
             let port = try FreePort.pick(count: 1)[0]
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: server)
-            process.arguments = [
+            let process = try BackgroundChild(program: server, arguments: [
                 "--port", "0", "--tls-port", "\(port)", "--bind", "127.0.0.1", "--tls-cert-file", files.certificate,
                 "--tls-key-file", files.key, "--tls-ca-cert-file", ca, "--tls-auth-clients", "no",
                 "--save", "", "--appendonly", "no", "--dir", directory, "--logfile", directory + "/server.log",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            ])
             let address = NodeAddress(host: "127.0.0.1", port: port)
             for _ in 0..<100 {
                 if let log = try? String(contentsOfFile: directory + "/server.log", encoding: .utf8), log.contains("Ready to accept connections") {
@@ -247,17 +242,12 @@ struct TLSServer {
                 if !process.isRunning { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            if process.isRunning { process.terminate() }
+            process.kill9()
         }
         throw TLSServerError.didNotStart(directory)
     }
 
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { process.kill9() }
 }
 
 enum TLSServerError: Error {

@@ -417,42 +417,21 @@ enum RedisCLI {
 }
 
 /// The shardtop binary as a child we can signal: CLI.run waits for the exit and hides the pid.
-final class SpawnedCLI: @unchecked Sendable {
-    let process = Process()
-    let outputPath: String
+final class SpawnedCLI: Sendable {
+    private let child: BackgroundChild
 
     init(_ arguments: [String]) throws {
-        outputPath = NSTemporaryDirectory() + "shardtop-spawn-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.executableURL = URL(fileURLWithPath: CLI.binaryPath)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
+        child = try BackgroundChild(program: CLI.binaryPath, arguments: arguments, separateErrors: false)
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-
-    func kill9() {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    var pid: Int32 { child.pid }
+    var isRunning: Bool { child.isRunning }
+    func kill9() { child.kill9() }
 
     func wait(seconds: Double) async -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning { kill9(); return nil }
-        return process.terminationStatus
+        guard let status = await child.waitForExit(seconds: seconds) else { kill9(); return nil }
+        return status
     }
 
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
-
-    deinit {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        try? FileManager.default.removeItem(atPath: outputPath)
-    }
+    var output: String { child.output }
 }
