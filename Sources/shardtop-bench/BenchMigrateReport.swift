@@ -21,6 +21,9 @@ struct MigrateBenchReport: Codable {
         var medianSeconds: Double
         var minSeconds: Double
         var maxSeconds: Double
+        /// The interquartile range (25th and 75th percentiles): the spread that single slow runs do not stretch.
+        var q1Seconds: Double
+        var q3Seconds: Double
         var engineMedianSeconds: Double?
     }
 
@@ -76,10 +79,10 @@ struct MigrateBenchReport: Codable {
             let text = String(format: "%.3f", value)
             return String(repeating: " ", count: max(0, 9 - text.count)) + text
         }
-        lines.append(pad("", labelWidth + 2) + "   median      min      max   engine  (s)   runs")
+        lines.append(pad("", labelWidth + 2) + "   median       q1       q3      min      max   engine  (s)   runs")
         for entry in series {
             let engine = entry.engineMedianSeconds.map(num) ?? String(repeating: " ", count: 9)
-            lines.append(pad(entry.label, labelWidth + 2) + num(entry.medianSeconds) + num(entry.minSeconds) + num(entry.maxSeconds) + engine
+            lines.append(pad(entry.label, labelWidth + 2) + num(entry.medianSeconds) + num(entry.q1Seconds) + num(entry.q3Seconds) + num(entry.minSeconds) + num(entry.maxSeconds) + engine
                 + "       " + entry.secondsPerRun.map { String(format: "%.3f", $0) }.joined(separator: " "))
         }
         let ratioWidth = max(ratios.map(\.name.count).max() ?? 0, 10)

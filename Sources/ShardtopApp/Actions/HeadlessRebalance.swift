@@ -3,9 +3,10 @@ import ShardtopRedis
 
 /// `shardtop rebalance`: weigh, plan, print the plan, and (unless a dry run) move.
 public enum HeadlessRebalance {
-    /// `weights` are (node as typed, weight), already checked; `threshold` is in percent.
+    /// `weights` are (node as typed, weight), already checked; `threshold` is in percent;
+    /// `parallelMoves`: how many moves may run at once (MoveConcurrency says which may).
     public static func run(weights: [(node: String, weight: Double)], metric by: RebalanceMetric, threshold: Double, dryRun: Bool,
-                           path: MigrationPathChoice, settings: MigrationSettings, session: ActionSession) async throws {
+                           path: MigrationPathChoice, settings: MigrationSettings, parallelMoves: Int = 1, session: ActionSession) async throws {
         let snapshot = session.snapshot
         var weightById: [String: Double] = [:]
         for (node, weight) in weights {
@@ -28,7 +29,10 @@ public enum HeadlessRebalance {
         }
         try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
                                              action: "rebalance", verb: "rebalance", nodes: plans.involvedNodes(snapshot))
-        try await MigrationExecution(session: session, settings: settings, action: "rebalance").execute(plans)
+        if parallelMoves > 1 && plans.count > 1 {
+            print("up to \(parallelMoves) moves at once (moves between different pairs of primaries; no node gives and takes at the same time)")
+        }
+        try await MigrationExecution(session: session, settings: settings, action: "rebalance", parallelMoves: parallelMoves).execute(plans)
     }
 }
 

@@ -8,11 +8,14 @@ public struct MigrationExecution {
     public let session: ActionSession
     public let settings: MigrationSettings
     public let action: String
+    /// Moves run at once at most (rebalance); 1 runs them one after another, each with its own lease.
+    public let parallelMoves: Int
 
-    public init(session: ActionSession, settings: MigrationSettings, action: String) {
+    public init(session: ActionSession, settings: MigrationSettings, action: String, parallelMoves: Int = 1) {
         self.session = session
         self.settings = settings
         self.action = action
+        self.parallelMoves = max(1, parallelMoves)
     }
 
     /// Surveys each plan (keys, big keys) and prints it. Returns self for chaining.
@@ -45,27 +48,46 @@ public struct MigrationExecution {
         let watcher = Task { await interrupt.waitForSignal(); control.cancel(); printError("stopping after the slots in progress (no slot will be left open)") }
         defer { watcher.cancel(); interrupt.uninstall() }
 
-        let runner = MigrationRunner(links: session.links, settings: settings, control: control)
+        let runner = ConcurrentMigrationRunner(runner: MigrationRunner(links: session.links, settings: settings, control: control), limit: parallelMoves)
         let primaries = session.reachablePrimaries
         let printer = session.progressPrinter()
-        for plan in plans {
-            let nodes = [plan.sourceId, plan.targetId].compactMap { session.snapshot.node(id: $0) }
-            let summary = "\(plan.slots.count) slots \(SnapshotDiff.describe(plan.ranges)) \(plan.sourceAddress) -> \(plan.targetAddress) [\(plan.path.rawValue)]"
-            session.record(action, nodes: nodes, commands: [], outcome: .started, detail: summary)
-            do {
-                let outcome = try await runner.run(plan, primaries: primaries) { progress in printer(progress.line, false) }
-                let line = "moved \(outcome.slotsMoved) slots, \(outcome.keysMoved) keys in \(String(format: "%.2f", outcome.seconds)) s (\(Int(Double(outcome.keysMoved) / max(outcome.seconds, 0.001))) keys/s)"
-                printer(line, true)
-                for note in outcome.notes { print("note: \(note)") }
-                // Notes say what else is true now (a drained source became a replica); the journal keeps them too.
-                let detail = ([line] + outcome.notes.map { "note: \($0)" }).joined(separator: "; ")
-                session.record(action, nodes: nodes, commands: outcome.commands, outcome: .succeeded, detail: "\(summary): \(detail)")
-            } catch let error as ActionError {
-                printer("", true)
-                let outcome: ActionRecord.Outcome = error == .cancelled ? .cancelled : .failed
-                session.record(action, nodes: nodes, commands: [], outcome: outcome, detail: "\(summary): \(error)")
-                throw fail(error.description, code: ExitStatus.problemsFound)
-            }
+        let session = self.session
+        let action = self.action
+        let summaries = plans.map { plan in
+            "\(plan.slots.count) slots \(SnapshotDiff.describe(plan.ranges)) \(plan.sourceAddress) -> \(plan.targetAddress) [\(plan.path.rawValue)]"
+        }
+        let nodes = plans.map { plan in [plan.sourceId, plan.targetId].compactMap { session.snapshot.node(id: $0) } }
+        // Several moves at once each say which they are: "[2/14] ..."
+        let parallel = parallelMoves
+        let tag: @Sendable (Int) -> String = { index in plans.count > 1 && parallel > 1 ? "[\(index + 1)/\(plans.count)] " : "" }
+        let started = ContinuousClock.now
+        do {
+            try await runner.run(plans, primaries: primaries, started: { index in
+                session.record(action, nodes: nodes[index], commands: [], outcome: .started, detail: summaries[index])
+            }, progress: { index, progress in
+                printer(tag(index) + progress.line, false)
+            }, finished: { index, result in
+                switch result {
+                case .success(let outcome):
+                    let line = "moved \(outcome.slotsMoved) slots, \(outcome.keysMoved) keys in \(String(format: "%.2f", outcome.seconds)) s (\(Int(Double(outcome.keysMoved) / max(outcome.seconds, 0.001))) keys/s)"
+                    printer(tag(index) + line, true)
+                    for note in outcome.notes { print("note: \(note)") }
+                    // Notes say what else is true now (a drained source became a replica); the journal keeps them too.
+                    let detail = ([line] + outcome.notes.map { "note: \($0)" }).joined(separator: "; ")
+                    session.record(action, nodes: nodes[index], commands: outcome.commands, outcome: .succeeded, detail: "\(summaries[index]): \(detail)")
+                case .failure(let error):
+                    printer("", true)
+                    let outcome: ActionRecord.Outcome = (error as? ActionError) == .cancelled ? .cancelled : .failed
+                    session.record(action, nodes: nodes[index], commands: [], outcome: outcome, detail: "\(summaries[index]): \(error)")
+                }
+            })
+        } catch let error as ActionError {
+            throw fail(error.description, code: ExitStatus.problemsFound)
+        }
+        if plans.count > 1 && parallelMoves > 1 {
+            let seconds = (ContinuousClock.now - started)
+            let total = Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18
+            print("all \(plans.count) moves done in \(String(format: "%.2f", total)) s (up to \(parallelMoves) at once)")
         }
         if closeAfter { await session.close() }
     }

@@ -3,7 +3,9 @@ import ShardtopCore
 
 /// The legacy path, for every server: per round of slots, IMPORTING on the target, MIGRATING on the
 /// source, pipelined GETKEYSINSLOT + MIGRATE ... KEYS until empty, then the guarded finalise
-/// (target, source, every other primary). Each step is one pipelined request per node.
+/// (target, then the source and every other primary). Each step is one pipelined request per node,
+/// and the next round is opened in the same requests as this round's finalise (SlotMover.finalise):
+/// about four round trips a round.
 struct LegacyMigrator {
     let plan: MigrationPlan
     let links: ActionLinks
@@ -35,26 +37,29 @@ struct LegacyMigrator {
         )
         progress(report)
 
-        for start in stride(from: 0, to: plan.slots.count, by: settings.slotsPerRound) {
-            if control.isPaused {
-                report.phase = "paused"
-                progress(report)
+        let rounds = stride(from: 0, to: plan.slots.count, by: settings.slotsPerRound).map {
+            Array(plan.slots[$0..<min($0 + settings.slotsPerRound, plan.slots.count)])
+        }
+        // The listing that came back with the opening of the current round (nil: not opened yet).
+        var listing: [RESPValue]?
+        for (index, round) in rounds.enumerated() {
+            if listing == nil {
+                if control.isPaused {
+                    report.phase = "paused"
+                    progress(report)
+                }
+                try await control.checkpoint()
+                listing = try await mover.open(round)
             }
-            try await control.checkpoint()
-            let round = Array(plan.slots[start..<min(start + settings.slotsPerRound, plan.slots.count)])
             report.phase = round.count == 1 ? "moving slot \(round[0])" : "moving slots \(round[0])-\(round[round.count - 1])"
             progress(report)
-
-            try await target.expectOK("SETSLOT IMPORTING on target", round.map { ["CLUSTER", "SETSLOT", "\($0)", "IMPORTING", plan.sourceId] })
-            try await source.expectOK("SETSLOT MIGRATING on source", round.map { ["CLUSTER", "SETSLOT", "\($0)", "MIGRATING", plan.targetId] })
-            mover.commandLog.add("CLUSTER SETSLOT <slot> IMPORTING \(plan.sourceId) (target)", count: round.count)
-            mover.commandLog.add("CLUSTER SETSLOT <slot> MIGRATING \(plan.targetId) (source)", count: round.count)
-            report.keysMoved += try await mover.drain(round)
-            if recheckBeforeFinalise {
-                try await OtherActivity.checkStillOurs(round, source: source, sourceId: plan.sourceId, target: target, targetId: plan.targetId)
-                mover.commandLog.add("CLUSTER NODES (re-check before finalise)", count: 2)
-            }
-            notes += try await mover.finalise(round, others: others)
+            report.keysMoved += try await mover.drain(round, listed: listing)
+            // The next round is opened in the finalise's own requests, unless a pause or cancel is
+            // pending: then this round is finalised alone and the checkpoint above holds the next.
+            let next = index + 1 < rounds.count && !control.isPaused && !control.isCancelled && !Task.isCancelled ? rounds[index + 1] : []
+            let finalised = try await mover.finalise(round, others: others, recheckMarks: recheckBeforeFinalise, opening: next)
+            notes += finalised.notes
+            listing = next.isEmpty ? nil : finalised.listing
 
             report.slotsDone += round.count
             report.elapsedSeconds = Date().timeIntervalSince(started)

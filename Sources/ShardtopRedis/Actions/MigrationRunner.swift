@@ -34,7 +34,7 @@ public struct MigrationRunner: Sendable {
         return outcome
     }
 
-    private func runPath(_ plan: MigrationPlan, primaries: [NodeAddress], progress: @escaping @Sendable (MigrationProgress) -> Void) async throws -> MigrationOutcome {
+    func runPath(_ plan: MigrationPlan, primaries: [NodeAddress], progress: @escaping @Sendable (MigrationProgress) -> Void) async throws -> MigrationOutcome {
         switch plan.path {
         case .legacy:
             let others = primaries.filter { $0 != plan.sourceAddress && $0 != plan.targetAddress }

@@ -33,8 +33,16 @@ enum OtherActivity {
     /// on the source to our target and IMPORTING on the target from our source. Anything else
     /// means someone else changed the slot, and finalising would fight them over the keys.
     static func checkStillOurs(_ slots: [Int], source: RedisConnection, sourceId: String, target: RedisConnection, targetId: String) async throws {
-        let onSource = try myOpenSlots(try await source.run("re-check before finalise", [["CLUSTER", "NODES"]])[0], on: source)
-        let onTarget = try myOpenSlots(try await target.run("re-check before finalise", [["CLUSTER", "NODES"]])[0], on: target)
+        let onSource = try await source.run("re-check before finalise", [["CLUSTER", "NODES"]])[0]
+        let onTarget = try await target.run("re-check before finalise", [["CLUSTER", "NODES"]])[0]
+        try checkStillOurs(slots, sourceNodes: onSource, source: source, sourceId: sourceId, targetNodes: onTarget, target: target, targetId: targetId)
+    }
+
+    /// The same check on CLUSTER NODES replies already read from both nodes.
+    static func checkStillOurs(_ slots: [Int], sourceNodes: RESPValue, source: RedisConnection, sourceId: String,
+                               targetNodes: RESPValue, target: RedisConnection, targetId: String) throws {
+        let onSource = try myOpenSlots(sourceNodes, on: source)
+        let onTarget = try myOpenSlots(targetNodes, on: target)
         for slot in slots {
             let out = onSource.first { $0.slot == slot }
             let into = onTarget.first { $0.slot == slot }

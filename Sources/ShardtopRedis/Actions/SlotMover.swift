@@ -22,40 +22,65 @@ struct SlotMover {
 
     /// Moves every key of `slots` from source to target. Returns the number of keys moved.
     /// Stops with an error (never finalising) on BUSYKEY with different values, a MIGRATE error or a timeout.
-    mutating func drain(_ slots: [Int]) async throws -> Int {
+    /// `listed`: the replies of a GETKEYSINSLOT for `slots` already sent (pipelined behind the
+    /// SETSLOT MIGRATING that opened them), which saves the first round trip.
+    mutating func drain(_ slots: [Int], listed: [RESPValue]? = nil) async throws -> Int {
         var pending = slots
         var moved = 0
         var lastListing: [Int: [[UInt8]]] = [:]
+        var listing = listed
         while !pending.isEmpty {
-            let listing = try await source.run("GETKEYSINSLOT", pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(batchKeys)"] })
-            commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: pending.count)
+            let replies: [RESPValue]
+            if let listing, listing.count == pending.count {
+                replies = listing
+            } else {
+                replies = try await source.run("GETKEYSINSLOT", listCommands(pending))
+                commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: pending.count)
+            }
+            listing = nil
             var batches: [(slot: Int, keys: [[UInt8]])] = []
-            for (slot, reply) in zip(pending, listing) {
+            for (slot, reply) in zip(pending, replies) {
                 if let error = reply.errorMessage { throw ActionError.refused(step: "GETKEYSINSLOT \(slot)", node: source.address, reply: error) }
                 let keys = (reply.array ?? []).compactMap(Self.bytes)
                 if !keys.isEmpty { batches.append((slot, keys)) }
             }
             if batches.isEmpty { break }
-            let listed = Dictionary(uniqueKeysWithValues: batches.map { ($0.slot, $0.keys) })
-            let movedNow = try await migrate(batches, replace: false)
+            let listedKeys = Dictionary(uniqueKeysWithValues: batches.map { ($0.slot, $0.keys) })
+            // The next listing rides behind the MIGRATEs in the same request (the source runs them in
+            // order, so it sees what is left after them): one round trip per pass instead of two.
+            let (movedNow, next) = try await migrate(batches, replace: false)
             // A pass that moved nothing and sees the same keys again would loop forever (keys that
             // MIGRATE answers NOKEY for, say): stop with the slot open instead.
-            if movedNow == 0, listed == lastListing, let stuck = batches.first {
+            if movedNow == 0, listedKeys == lastListing, let stuck = batches.first {
                 throw await recheckFailure(slot: stuck.slot, reason: "no progress: \(stuck.keys.count) keys stay on the source after MIGRATE")
             }
-            lastListing = listed
+            lastListing = listedKeys
             moved += movedNow
             pending = batches.map(\.slot)
+            listing = next
         }
         return moved
     }
 
-    /// One pipelined request of MIGRATE commands, one per slot batch.
-    private mutating func migrate(_ batches: [(slot: Int, keys: [[UInt8]])], replace: Bool, resolvingBusy: Bool = false) async throws -> Int {
+    func listCommands(_ slots: [Int]) -> [[String]] {
+        slots.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(batchKeys)"] }
+    }
+
+    /// One pipelined request of MIGRATE commands, one per slot batch, followed (except while
+    /// resolving a BUSYKEY) by a GETKEYSINSLOT of each batch's slot, whose replies come back as the
+    /// next listing. The listing is nil when a BUSYKEY was resolved after it was read (the
+    /// resolution moved keys it still lists).
+    private mutating func migrate(_ batches: [(slot: Int, keys: [[UInt8]])], replace: Bool, resolvingBusy: Bool = false) async throws -> (moved: Int, listing: [RESPValue]?) {
+        let thenList = !resolvingBusy
         var commands: [[[UInt8]]] = []
         for batch in batches {
             if asking { commands.append([Array("ASKING".utf8)]) }
             commands.append(migrateCommand(batch.keys, replace: replace))
+        }
+        let migrateCount = commands.count
+        if thenList {
+            commands += listCommands(batches.map(\.slot)).map { $0.map { Array($0.utf8) } }
+            commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: batches.count)
         }
         commandLog.add("MIGRATE \(target.address.host) \(target.address.port) \"\" 0 \(migrateTimeoutMillis)\(replace ? " REPLACE" : "")\(auth.password != nil ? " AUTH2 <user> <redacted>" : "") KEYS <batch>", count: batches.count)
         let timeout = TimeAmount.milliseconds(Int64(migrateTimeoutMillis * max(2, batches.count) + 5000))
@@ -66,9 +91,11 @@ struct SlotMover {
             // A timeout leaves each key on either side, or both: re-check and stop, never finalise on doubt.
             throw await recheckFailure(slot: batches[0].slot, reason: "\(error)")
         }
-        let migrateReplies = asking ? stride(from: 1, to: replies.count, by: 2).map { replies[$0] } : replies
+        let migrateReplies = Array(replies.prefix(migrateCount))
+        let forBatches = asking ? stride(from: 1, to: migrateReplies.count, by: 2).map { migrateReplies[$0] } : migrateReplies
         var moved = 0
-        for (batch, reply) in zip(batches, migrateReplies) {
+        var resolved = false
+        for (batch, reply) in zip(batches, forBatches) {
             guard let error = reply.errorMessage else {
                 if reply.string == "OK" { moved += batch.keys.count }
                 continue
@@ -79,11 +106,12 @@ struct SlotMover {
                 // Once only: a BUSYKEY while resolving one means the target changed under us.
                 if resolvingBusy { throw ActionError.busyKeys(slot: batch.slot, keys: batch.keys.map { String(decoding: $0, as: UTF8.self) }) }
                 moved += try await resolveBusyKeys(slot: batch.slot, keys: batch.keys)
+                resolved = true
             } else {
                 throw await recheckFailure(slot: batch.slot, reason: error)
             }
         }
-        return moved
+        return (moved, thenList && !resolved ? Array(replies.dropFirst(migrateCount)) : nil)
     }
 
     private func migrateCommand(_ keys: [[UInt8]], replace: Bool) -> [[UInt8]] {
@@ -133,8 +161,8 @@ struct SlotMover {
             overwrite += equal
         }
         let plain = remaining.filter { key in !conflicting.contains(key) }
-        if !overwrite.isEmpty { moved += try await migrate([(slot, overwrite)], replace: true, resolvingBusy: true) }
-        if !plain.isEmpty { moved += try await migrate([(slot, plain)], replace: false, resolvingBusy: true) }
+        if !overwrite.isEmpty { moved += try await migrate([(slot, overwrite)], replace: true, resolvingBusy: true).moved }
+        if !plain.isEmpty { moved += try await migrate([(slot, plain)], replace: false, resolvingBusy: true).moved }
         return moved
     }
 
@@ -173,20 +201,53 @@ struct SlotMover {
         return .migrateFailed(slot: slot, reason: reason, sourceKeys: sourceCount.map { Int($0) }, targetKeys: targetCount.map { Int($0) })
     }
 
+    /// Opens `slots`: IMPORTING on the target first (so a client the source sends there with ASK is
+    /// served), then MIGRATING on the source, with the first GETKEYSINSLOT of each slot behind it in the
+    /// same request. Returns that listing, for `drain(_:listed:)`.
+    mutating func open(_ slots: [Int]) async throws -> [RESPValue] {
+        try await target.expectOK("SETSLOT IMPORTING on target", importingCommands(slots))
+        commandLog.add("CLUSTER SETSLOT <slot> IMPORTING \(sourceId) (target)", count: slots.count)
+        let replies = try await source.run("SETSLOT MIGRATING on source", migratingCommands(slots) + listCommands(slots))
+        logOpenedOnSource(slots)
+        return try openedOnSource(slots, replies)
+    }
+
     /// Gives `slots` to the target: TARGET first (so it serves the slot before anyone is told),
-    /// then the source, then every other primary. The guard runs first and is the reason this is
-    /// safe: if the source still holds any key in a slot, nothing is finalised.
-    mutating func finalise(_ slots: [Int], others: [RedisConnection]) async throws -> [String] {
-        try await FinaliseGuard.check(slots, on: source)
+    /// then the source and every other primary at once. The checks run first and are the reason
+    /// this is safe: if the source still holds any key in a slot, nothing is finalised (see
+    /// `FinaliseChecks`, which also holds the epoch guard and, with `recheckMarks`, the re-read of
+    /// both nodes' marks).
+    ///
+    /// `next`, when not empty, is opened in the same requests: IMPORTING on the target right behind
+    /// its SETSLOT NODE, MIGRATING on the source right behind its own, then the first GETKEYSINSLOT
+    /// of `next`, whose replies are returned. The order of IMPORTING before MIGRATING is kept (the
+    /// target's request completes before the source's is sent), and a node saves its nodes.conf
+    /// once for both steps instead of once for each.
+    mutating func finalise(_ slots: [Int], others: [RedisConnection], recheckMarks: Bool, opening next: [Int] = []) async throws -> (notes: [String], listing: [RESPValue]) {
+        try await FinaliseChecks.run(slots, source: source, sourceId: sourceId, target: target, targetId: targetId, recheckMarks: recheckMarks)
         commandLog.add("CLUSTER COUNTKEYSINSLOT <slot> (finalise guard)", count: slots.count)
-        try await EpochGuard.waitUntilTargetKnowsEpoch(of: sourceId, source: source, target: target)
-        commandLog.add("CLUSTER NODES (epoch guard)", count: 2)
-        try await target.expectOK("SETSLOT NODE on target", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
-        try await finaliseOnSource(slots)
+        commandLog.add(recheckMarks ? "CLUSTER NODES (epoch guard, re-check before finalise)" : "CLUSTER NODES (epoch guard)", count: 2)
+        let toTarget = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
+        let targetReplies = try await target.run("SETSLOT NODE on target", toTarget + importingCommands(next))
+        for (index, reply) in targetReplies.enumerated() {
+            if let error = reply.errorMessage {
+                throw ActionError.refused(step: index < slots.count ? "SETSLOT NODE on target" : "SETSLOT IMPORTING on target", node: target.address, reply: error)
+            }
+        }
         commandLog.add("CLUSTER SETSLOT <slot> NODE \(targetId)", count: slots.count * (2 + others.count))
-        // Other primaries learn by gossip anyway; telling them directly just makes redirects right sooner.
-        let commands = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
-        return await withTaskGroup(of: String?.self, returning: [String].self) { group in
+        commandLog.add("CLUSTER SETSLOT <slot> IMPORTING \(sourceId) (target)", count: next.count)
+        // Other primaries learn by gossip anyway; telling them directly just makes redirects right
+        // sooner. The target owns the slots already, so they are told while the source is.
+        let mover = self
+        async let onSource = mover.finaliseOnSource(slots, opening: next)
+        let notes = await Self.tell(others, commands: toTarget)
+        let listing = try await onSource
+        logOpenedOnSource(next)
+        return (notes, listing)
+    }
+
+    private static func tell(_ others: [RedisConnection], commands: [[String]]) async -> [String] {
+        await withTaskGroup(of: String?.self, returning: [String].self) { group in
             for node in others {
                 group.addTask {
                     do {
@@ -203,14 +264,40 @@ struct SlotMover {
         }
     }
 
-    /// SETSLOT NODE on the source. Refused because the source has already become the target's
-    /// replica (its last slot reached it by gossip first) is the expected end of a drain: the
-    /// target owns the slots, and the migrator says what became of the source.
-    private func finaliseOnSource(_ slots: [Int]) async throws {
-        let replies = try await source.run("SETSLOT NODE on source", slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] })
-        guard let error = replies.compactMap(\.errorMessage).first else { return }
-        if await SourceDemotion.isReplica(source, of: targetId) { return }
-        throw ActionError.refused(step: "SETSLOT NODE on source", node: source.address, reply: error)
+    /// SETSLOT NODE on the source (then the opening of `next`). Refused because the source has
+    /// already become a replica (its last slot reached it by gossip first) is the expected end of a
+    /// drain: the target owns the slots, and the migrator says what became of the source. Any
+    /// primary may be the one it follows when several moves drain it at once.
+    private func finaliseOnSource(_ slots: [Int], opening next: [Int]) async throws -> [RESPValue] {
+        let toSource = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
+        let replies = try await source.run("SETSLOT NODE on source", toSource + migratingCommands(next) + listCommands(next))
+        if let error = replies.prefix(slots.count).compactMap(\.errorMessage).first {
+            if !(next.isEmpty && (await SourceDemotion.isReplica(source))) {
+                throw ActionError.refused(step: "SETSLOT NODE on source", node: source.address, reply: error)
+            }
+        }
+        return try openedOnSource(next, Array(replies.dropFirst(slots.count)))
+    }
+
+    private func importingCommands(_ slots: [Int]) -> [[String]] {
+        slots.map { ["CLUSTER", "SETSLOT", "\($0)", "IMPORTING", sourceId] }
+    }
+
+    private func migratingCommands(_ slots: [Int]) -> [[String]] {
+        slots.map { ["CLUSTER", "SETSLOT", "\($0)", "MIGRATING", targetId] }
+    }
+
+    private mutating func logOpenedOnSource(_ slots: [Int]) {
+        commandLog.add("CLUSTER SETSLOT <slot> MIGRATING \(targetId) (source)", count: slots.count)
+        commandLog.add("CLUSTER GETKEYSINSLOT <slot> \(batchKeys)", count: slots.count)
+    }
+
+    /// Checks the MIGRATING replies of an opening request and returns its GETKEYSINSLOT replies.
+    private func openedOnSource(_ slots: [Int], _ replies: [RESPValue]) throws -> [RESPValue] {
+        if let error = replies.prefix(slots.count).compactMap(\.errorMessage).first {
+            throw ActionError.refused(step: "SETSLOT MIGRATING on source", node: source.address, reply: error)
+        }
+        return Array(replies.dropFirst(slots.count))
     }
 
     static func bytes(_ value: RESPValue) -> [UInt8]? {
@@ -226,10 +313,22 @@ struct SlotMover {
 /// the source delete them. Every finalise goes through this check, which re-counts on the source.
 public enum FinaliseGuard {
     public static func check(_ slots: [Int], on source: RedisConnection) async throws {
-        let counts = try await source.run("finalise guard (COUNTKEYSINSLOT)", slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
+        let counts = try await source.run("finalise guard (COUNTKEYSINSLOT)", commands(slots))
+        try evaluate(slots, counts: counts, source: source.address)
+    }
+
+    static func commands(_ slots: [Int]) -> [[String]] {
+        slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] }
+    }
+
+    /// Throws unless every count reads zero: a count that cannot be read is not a zero.
+    static func evaluate(_ slots: [Int], counts: [RESPValue], source: NodeAddress) throws {
+        guard counts.count == slots.count else {
+            throw ActionError.refused(step: "finalise guard (COUNTKEYSINSLOT)", node: source, reply: "\(counts.count) counts for \(slots.count) slots")
+        }
         for (slot, reply) in zip(slots, counts) {
             guard let count = reply.int else {
-                throw ActionError.refused(step: "finalise guard (COUNTKEYSINSLOT \(slot))", node: source.address, reply: reply.errorMessage ?? "no count")
+                throw ActionError.refused(step: "finalise guard (COUNTKEYSINSLOT \(slot))", node: source, reply: reply.errorMessage ?? "no count")
             }
             if count > 0 { throw ActionError.keysLeftOnSource(slot: slot, keys: Int(count)) }
         }
@@ -261,8 +360,12 @@ public enum EpochGuard {
     }
 
     static func epoch(of id: String, on node: RedisConnection) async throws -> Int64? {
-        let reply = try await node.run("CLUSTER NODES (epoch guard)", [["CLUSTER", "NODES"]])[0]
-        if let error = reply.errorMessage { throw ActionError.refused(step: "CLUSTER NODES (epoch guard)", node: node.address, reply: error) }
+        try epoch(of: id, in: try await node.run("CLUSTER NODES (epoch guard)", [["CLUSTER", "NODES"]])[0], node: node.address)
+    }
+
+    /// The config epoch that a CLUSTER NODES reply gives the node `id`.
+    static func epoch(of id: String, in reply: RESPValue, node: NodeAddress) throws -> Int64? {
+        if let error = reply.errorMessage { throw ActionError.refused(step: "CLUSTER NODES (epoch guard)", node: node, reply: error) }
         guard let text = reply.string, let entries = try? ClusterNodesParser.parse(text) else { return nil }
         return entries.first { $0.id == id }.map { Int64($0.configEpoch) }
     }

@@ -10,9 +10,20 @@ import ShardtopCore
 enum SourceDemotion {
     /// Whether the source now replicates the target (its own CLUSTER NODES line says so).
     static func isReplica(_ source: RedisConnection, of targetId: String) async -> Bool {
+        await primary(of: source) == targetId
+    }
+
+    /// Whether the source is now a replica at all: when several moves drain it at once, the last
+    /// slot may have gone to any of their targets.
+    static func isReplica(_ source: RedisConnection) async -> Bool {
+        await primary(of: source) != nil
+    }
+
+    /// The primary the node follows, by its own CLUSTER NODES line; nil for a primary or no answer.
+    private static func primary(of source: RedisConnection) async -> String? {
         guard let reply = try? await source.send([["CLUSTER", "NODES"]]).first, let text = reply.string,
-              let myself = (try? ClusterNodesParser.parse(text))?.first(where: { $0.flags.contains(.myself) }) else { return false }
-        return myself.role == .replica && myself.primaryID == targetId
+              let myself = (try? ClusterNodesParser.parse(text))?.first(where: { $0.flags.contains(.myself) }) else { return nil }
+        return myself.role == .replica ? myself.primaryID : nil
     }
 
     static func note(source: NodeAddress, target: NodeAddress) -> String {

@@ -37,12 +37,20 @@ struct RebalanceCommand: AsyncParsableCommand {
     @Flag(help: "Print the plan and exit.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Moves run at once at most, between different pairs of primaries (1: one after another).", valueName: "n"))
+    var parallelMoves: Int = Self.defaultParallelMoves
+
+    /// Enough to overlap the round trips and config saves of a drained primary's moves; more adds
+    /// little on a source that is busy with MIGRATE anyway (README, rebalance bench).
+    static let defaultParallelMoves = 4
+
     @OptionGroup var migration: MigrationArguments
     @OptionGroup var action: ActionArguments
     @OptionGroup var connection: ConnectionArguments
 
     func validate() throws {
         try NumericOption.check(threshold, "--threshold", 0...100, unit: "percent")
+        try NumericOption.check(parallelMoves, "--parallel-moves", 1...64)
         for entry in weights { _ = try Self.weight(entry) }
     }
 
@@ -59,7 +67,7 @@ struct RebalanceCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await ActionSession.open(connection, action, fallbackSeeds: [], verb: "rebalance")
         try await HeadlessRebalance.run(weights: try weights.map { try Self.weight($0) }, metric: by, threshold: threshold, dryRun: dryRun,
-                                        path: migration.path, settings: migration.settings, session: session)
+                                        path: migration.path, settings: migration.settings, parallelMoves: parallelMoves, session: session)
     }
 }
 

@@ -1,0 +1,196 @@
+import ShardtopApp
+import ArgumentParser
+import Foundation
+import ShardtopCore
+import ShardtopLab
+import ShardtopRedis
+
+/// `shardtop-bench rebalance`: drain one primary of a loaded lab to weight 0 with `shardtop
+/// rebalance --weight NODE=0` and with `redis-cli --cluster rebalance --cluster-weight ID=0`,
+/// alternating, and check after every run that nothing was lost.
+struct BenchRebalanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Draining a primary to weight 0: shardtop rebalance (moves in parallel) against redis-cli --cluster rebalance.",
+        discussion: """
+        Starts a lab (15 primaries x 1 replica by default), writes --keys-per-slot keys into every
+        slot, then drains one primary per run to weight 0: the one owning the most slots (never the
+        seed), so runs move about the same data; runs alternate S C C S S C ... so neither tool
+        always goes first. S = `shardtop rebalance SEED --weight NODE=0 --yes` (the real binary,
+        timed from spawn to exit; its moves to the other primaries run up to --parallel-moves at
+        once); C = `redis-cli --cluster rebalance SEED --cluster-weight ID=0` at redis-cli's
+        defaults. A drained primary becomes a replica (cluster-allow-replica-migration), so each run
+        drains a different one, and runs are compared by keys per second. Target: C/S >= 5x.
+
+        Before and after every run the keys are counted (DBSIZE over the primaries); after it, the
+        drained primary must own no slot, no slot may be open, every node ok, and `redis-cli
+        --cluster check` clean. Anything else aborts the bench. Build with -c release first.
+        """
+    )
+
+    @Option(help: "Number of primaries.")
+    var primaries = 15
+
+    @Option(help: "Replicas per primary.")
+    var replicas = 1
+
+    @Option(help: "Keys written into every slot.")
+    var keysPerSlot = 160
+
+    @Option(help: "Measured runs of each tool.")
+    var rounds = 2
+
+    @Option(help: ArgumentHelp("shardtop rebalance --parallel-moves (default: shardtop's own default).", valueName: "n"))
+    var parallelMoves: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Extra options for every `shardtop rebalance` run, space-separated.", valueName: "options"))
+    var shardtopOptions: String?
+
+    @Option(help: ArgumentHelp("Server binary (default: redis-server on PATH).", valueName: "path"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
+    var redisCli: String?
+
+    static let target = 5.0
+
+    func validate() throws {
+        try LabShape.check(primaries: primaries, replicas: replicas)
+        try NumericOption.check(keysPerSlot, "--keys-per-slot", 1...10_000)
+        try NumericOption.check(rounds, "--rounds", 1...20)
+        try NumericOption.check(parallelMoves, "--parallel-moves", 1...64)
+        guard primaries > 2 * rounds + 1 else { throw ValidationError("--primaries must be above 2 x --rounds + 1 (one primary is drained per run)") }
+    }
+
+    enum Tool: String { case shardtop = "S", redisCli = "C" }
+
+    struct Run {
+        var tool: Tool
+        var seconds: Double
+        var keys: Int
+        var slots: Int
+    }
+
+    func run() async throws {
+        let serverPath: String
+        do { serverPath = try server.map { try ServerBinary.find(explicit: $0) } ?? ServerBinary.find() } catch { throw fail("\(error)") }
+        let cliPath = try BenchTools.redisCli(redisCli)
+        let selfPath = try BenchTools.shardtop()
+        let interrupt = Interrupt()
+        interrupt.install()
+        let lab = try await interrupt.startLab(LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas))
+        defer {
+            printError("stopping \(lab.nodes.count) lab nodes")
+            lab.stop()
+        }
+        let loadBefore = BenchMigrateCommand.loadAverage()
+        let measuring = Task { try await measure(lab, cliPath: cliPath, selfPath: selfPath) }
+        let runs: [Run]
+        do {
+            runs = try await interrupt.run(measuring)
+        } catch {
+            if error is CancellationError || interrupt.wasSignalled { throw ExitCode(130) }
+            throw fail("BENCH ABORTED: " + ((error as? BenchFailure)?.message ?? "\(error)"))
+        }
+        print(Self.table(runs, nodes: lab.nodes.count, keysPerSlot: keysPerSlot))
+        print("load average before \(loadBefore), after \(BenchMigrateCommand.loadAverage()); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    }
+
+    private func measure(_ lab: LabCluster, cliPath: String, selfPath: String) async throws -> [Run] {
+        let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions(requestTimeout: .seconds(10)))
+        defer { Task { await poller.shutdown() } }
+        let work = "\(lab.directory)/bench"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        var cluster = BenchMigrateCluster(seed: lab.seed, poller: poller, cliPath: cliPath, workDirectory: work, expectedNodes: lab.nodes.count)
+        defer { cluster.close() }
+        var snapshot = try await cluster.waitSettled(expectedOwners: await poller.tick().snapshot.slotOwners, after: "forming the cluster")
+        try await cluster.connect(snapshot.primaries.map(\.address))
+        let addressOf = Dictionary(uniqueKeysWithValues: snapshot.primaries.map { ($0.id, $0.address) })
+        let total = hashSlotCount * keysPerSlot
+        printError("loading \(total) keys (\(keysPerSlot) per slot)")
+        _ = try await cluster.load(owners: snapshot.slotOwners, addressOf: addressOf, keysPerSlot: keysPerSlot)
+        guard try await cluster.totalKeys() == total else { throw BenchFailure("the load did not write \(total) keys") }
+        snapshot = try await settle(poller: poller, drained: nil, total: total, cluster: cluster)
+
+        let order: [Tool] = (0..<(2 * rounds)).map { index in [Tool.shardtop, .redisCli, .redisCli, .shardtop][index % 4] }
+        var runs: [Run] = []
+        for (index, tool) in order.enumerated() {
+            guard let victim = snapshot.primaries.filter({ $0.address != lab.seed && $0.slotCount > 0 }).max(by: { ($0.slotCount, $1.address) < ($1.slotCount, $0.address) }) else {
+                throw BenchFailure("no primary left to drain")
+            }
+            let keys = try await BenchDrainCommand.dbsize(victim.address)
+            let before = try await cluster.totalKeys()
+            guard before == total else { throw BenchFailure("before run \(index + 1): \(before) keys on the primaries, expected \(total)") }
+            let seed = "\(lab.seed)"
+            let (program, arguments): (String, [String]) = tool == .shardtop
+                ? (selfPath, ["rebalance", seed, "--weight", "\(victim.address)=0", "--yes", "--journal", "\(work)/journal.jsonl"]
+                    + (parallelMoves.map { ["--parallel-moves", "\($0)"] } ?? [])
+                    + (shardtopOptions ?? "").split(separator: " ").map(String.init))
+                : (cliPath, ["--cluster", "rebalance", seed, "--cluster-weight", "\(victim.id)=0"])
+            let outcome = try await BenchMigrateProcess.run(program, arguments, stdoutPath: "\(work)/run.out", stderrPath: "\(work)/run.err")
+            guard outcome.succeeded, !(tool == .redisCli && outcome.output.contains("[ERR]")) else {
+                throw BenchFailure("run \(index + 1) (\(tool.rawValue)) \(outcome.ending): \(BenchMigrateProcess.lastLine(outcome, stderrPath: "\(work)/run.err"))")
+            }
+            let seconds = outcome.elapsed.benchSeconds
+            snapshot = try await settle(poller: poller, drained: victim.id, total: total, cluster: cluster)
+            let run = Run(tool: tool, seconds: seconds, keys: keys, slots: victim.slotCount)
+            printError("run \(index + 1) \(tool.rawValue): \(victim.address) \(victim.slotCount) slots, \(keys) keys in \(String(format: "%.2f", seconds)) s; \(total) keys before and after")
+            runs.append(run)
+        }
+        return runs
+    }
+
+    /// Until: every node ok, no open slot, no error finding (a replica the server re-homed has
+    /// synced), the drained primary owns no slot, every key present, redis-cli's check clean.
+    private func settle(poller: ClusterPoller, drained: String?, total: Int, cluster: BenchMigrateCluster) async throws -> ClusterSnapshot {
+        let deadline = ContinuousClock.now + .seconds(90)
+        var problem = ""
+        while true {
+            try Task.checkCancellation()
+            let snapshot = await poller.tick().snapshot
+            var keys = 0
+            for primary in snapshot.primaries where primary.isReachable { keys += (try? await BenchDrainCommand.dbsize(primary.address)) ?? 0 }
+            if let bad = BenchSnapshotCommand.problem(snapshot, expected: cluster.expectedNodes) {
+                problem = bad
+            } else if let open = snapshot.openSlots.first {
+                problem = "slot \(open.slot) is open"
+            } else if snapshot.slotsCovered != hashSlotCount {
+                problem = "only \(snapshot.slotsCovered) slots covered"
+            } else if let drained, let node = snapshot.node(id: drained), node.slotCount > 0 {
+                problem = "the drained primary still owns \(node.slotCount) slots"
+            } else if let finding = ActionPreconditions.blockingProblems(snapshot).first {
+                problem = finding.message
+            } else if keys != total {
+                problem = "\(keys) keys on the primaries, expected \(total)"
+            } else if let bad = try await cluster.cliCheckProblem() {
+                problem = "redis-cli --cluster check: \(bad)"
+            } else {
+                return snapshot
+            }
+            if ContinuousClock.now > deadline { throw BenchFailure("after a run, not settled within 90 s: \(problem)") }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    static func table(_ runs: [Run], nodes: Int, keysPerSlot: Int) -> String {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        var lines = ["drain one primary to weight 0 in a \(nodes)-node lab, \(keysPerSlot) keys per slot; nothing lost in any run (keys counted before and after)",
+                     "run  tool  slots  keys     seconds  keys/s"]
+        for (index, run) in runs.enumerated() {
+            lines.append("\(index + 1)".padding(toLength: 5, withPad: " ", startingAt: 0) + run.tool.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                + "\(run.slots)".padding(toLength: 7, withPad: " ", startingAt: 0) + "\(run.keys)".padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: "%-8.2f %.0f", run.seconds, Double(run.keys) / max(run.seconds, 0.001)))
+        }
+        let rate = { (tool: Tool) in median(runs.filter { $0.tool == tool }.map { Double($0.keys) / max($0.seconds, 0.001) }) }
+        let time = { (tool: Tool) in median(runs.filter { $0.tool == tool }.map(\.seconds)) }
+        let ratio = rate(.shardtop) / max(rate(.redisCli), 0.001)
+        lines.append(String(format: "median: S %.2f s (%.0f keys/s), C %.2f s (%.0f keys/s); C/S = %.1fx by keys/s",
+                            time(.shardtop), rate(.shardtop), time(.redisCli), rate(.redisCli), ratio)
+                     + " (target >= \(Int(target))x: \(ratio >= target ? "met" : "NOT met"))")
+        return lines.joined(separator: "\n")
+    }
+}
