@@ -58,7 +58,7 @@ public struct ConcurrentMigrationRunner: Sendable {
             var running: [Int] = []
             while true {
                 while failure == nil, !control.isCancelled, running.count < limit,
-                      let next = waiting.firstIndex(where: { MoveConcurrency.canRun(plans[$0], beside: running.map { plans[$0] }) }) {
+                      let next = waiting.firstIndex(where: { candidate in MoveConcurrency.canRun(plans[candidate], beside: running.map { plans[$0] }) }) {
                     let index = waiting.remove(at: next)
                     running.append(index)
                     started(index)

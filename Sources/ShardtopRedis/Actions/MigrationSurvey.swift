@@ -6,12 +6,13 @@ public enum MigrationSurvey {
     public static func survey(_ plan: MigrationPlan, links: ActionLinks, sampleSlots: Int = 64, keysPerSlot: Int = 8) async throws -> MigrationPlan {
         var plan = plan
         let source = try await links.connection(plan.sourceAddress)
-        let counts = try await source.run("COUNTKEYSINSLOT", plan.slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
-        plan.keyCount = counts.reduce(0) { $0 + Int($1.int ?? 0) }
-
         let step = max(1, plan.slots.count / sampleSlots)
         let sampled = stride(from: 0, to: plan.slots.count, by: step).map { plan.slots[$0] }
-        let listings = try await source.run("GETKEYSINSLOT", sampled.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(keysPerSlot)"] })
+        // Counts and the sample's listing in one request: the cold `migrate` pays this before the move.
+        let replies = try await source.run("COUNTKEYSINSLOT", plan.slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] }
+            + sampled.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(keysPerSlot)"] })
+        plan.keyCount = replies.prefix(plan.slots.count).reduce(0) { $0 + Int($1.int ?? 0) }
+        let listings = replies.dropFirst(plan.slots.count)
         var keys: [(slot: Int, key: [UInt8])] = []
         for (slot, reply) in zip(sampled, listings) {
             for key in (reply.array ?? []).compactMap(SlotMover.bytes) { keys.append((slot, key)) }

@@ -272,9 +272,8 @@ struct SlotMover {
         let toSource = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
         let replies = try await source.run("SETSLOT NODE on source", toSource + migratingCommands(next) + listCommands(next))
         if let error = replies.prefix(slots.count).compactMap(\.errorMessage).first {
-            if !(next.isEmpty && (await SourceDemotion.isReplica(source))) {
-                throw ActionError.refused(step: "SETSLOT NODE on source", node: source.address, reply: error)
-            }
+            let demoted = next.isEmpty ? await SourceDemotion.isReplica(source) : false
+            if !demoted { throw ActionError.refused(step: "SETSLOT NODE on source", node: source.address, reply: error) }
         }
         return try openedOnSource(next, Array(replies.dropFirst(slots.count)))
     }
