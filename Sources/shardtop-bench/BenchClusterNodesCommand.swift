@@ -129,7 +129,8 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
 
     static func nodeID(_ index: Int) -> String {
         let hex = String(index, radix: 16)
-        return String(repeating: "a", count: 40 - hex.count) + hex
+        // "f", zeros, then the index in hex: 40 hex digits, distinct for every index.
+        return "f" + String(repeating: "0", count: 39 - hex.count) + hex
     }
 
     /// One node's CLUSTER NODES in a cluster of `size` nodes: nodes 0..<size/2 are primaries
