@@ -21,7 +21,7 @@ struct ShardtopBench: AsyncParsableCommand {
 
         \(ExitStatus.refusalHelp)
         """,
-        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self, BenchDrainCommand.self, BenchBackupCommand.self, BenchRebalanceCommand.self]
+        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self, BenchDrainCommand.self, BenchBackupCommand.self, BenchRebalanceCommand.self, BenchClusterNodesCommand.self]
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).
