@@ -36,6 +36,7 @@ public enum DashboardLauncher {
         // The command line was checked when parsed; this catches a context's `interval:`.
         do { try NumericOption.check(display.interval, "interval", DisplaySettings.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
+        DashboardProcess.prepare()
         let environment = ProcessInfo.processInfo.environment
         let directory = ThemeCatalog.themesDirectory(environment: environment)
         let theme: Theme
