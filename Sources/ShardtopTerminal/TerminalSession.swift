@@ -173,7 +173,7 @@ public final class TerminalSession: @unchecked Sendable {
             if let keyRead, let answered { answered(keyRead.key, ContinuousClock.now - keyRead.at) }
             // No key this turn: sleep until a key, a wake, or the safety timeout. A key read goes
             // straight round again, so a burst of keys (or an escape sequence) is read without a wait.
-            if keyRead == nil && result == shim_err() { wakeup.wait(alsoReadable: STDIN_FILENO, timeoutMillis: Self.idleTimeoutMillis) }
+            if keyRead == nil && result == shim_err() { wakeup.wait(alsoReadable: STDIN_FILENO, timeoutMillis: Self.idleTimeoutMillis, coalesceMillis: Self.coalesceMillis) }
         }
         endwin()
         delscreen(screen)
@@ -187,6 +187,8 @@ public final class TerminalSession: @unchecked Sendable {
     /// seen when SIGWINCH lands on another thread (then poll() is not interrupted): ncurses' handler
     /// only sets a flag that the next read reports.
     static let idleTimeoutMillis: Int32 = 1000
+    /// How long changes are gathered into one frame after the first wakes the thread.
+    static let coalesceMillis: Int32 = 100
 
     /// Writes only cells that differ from the previous frame; a size change redraws everything.
     private func draw(_ grid: Grid, over previous: Grid?, colors: ColorTable) {

@@ -44,11 +44,19 @@ final class WakePipe: @unchecked Sendable {
         _ = write(writeEnd, &byte, 1)
     }
 
-    /// Returns when signalled, when `fd` is readable, or after `timeoutMillis`, whichever is first.
-    /// A signal that came before the call returns at once (it is not lost).
-    func wait(alsoReadable fd: Int32, timeoutMillis: Int32) {
+    /// Returns when `fd` is readable, `coalesceMillis` after a signal, or after `timeoutMillis`,
+    /// whichever is first. A signal that came before the call counts (it is not lost).
+    ///
+    /// The pause after a signal gathers what arrives together (the clock, a poll's snapshot, log
+    /// lines, an operation's progress) into one frame, as the old 100 ms turn did: drawing each
+    /// change on its own wrote several times the bytes to the terminal. A key ends the pause.
+    func wait(alsoReadable fd: Int32, timeoutMillis: Int32, coalesceMillis: Int32) {
         var fds = [pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0), pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, nfds_t(fds.count), timeoutMillis)
+        if fds[0].revents & Int16(POLLIN) != 0 && fds[1].revents == 0 && coalesceMillis > 0 {
+            var keyOnly = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&keyOnly, 1, coalesceMillis)
+        }
         // A terminal that hung up stays "readable" for ever; sleep on the pipe alone then rather than
         // spin (SIGHUP is on its way and ends the dashboard).
         if fds[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents == 0 {
