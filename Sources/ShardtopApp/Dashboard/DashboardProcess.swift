@@ -16,8 +16,9 @@ public enum DashboardProcess {
     nonisolated(unsafe) private static var prepared = false
     private static let lock = NSLock()
 
-    /// Once per process, before the first connection (NIO refuses a loop count set after its
-    /// singleton was used, so callers do this before a lab is formed, too).
+    /// Once per process, before the first connection: NIO stops the process (fatalError) when its
+    /// loop count is set after its singleton was used, so this is called only where nothing has
+    /// connected yet (DashboardLauncher without a lab, LabLauncher before forming its lab).
     public static func prepare() {
         let first = lock.withLock { () -> Bool in
             defer { prepared = true }
