@@ -14,8 +14,9 @@ import ShardtopCore
         let names = (1...5).map { "n\($0).log" }
         for name in names { try dir.append("first \(name)\n", to: name) }
         let readers = names.map { name in
-            Task {
-                await collect(FileTailSource(path: dir.file(name), lines: 5, pollInterval: interval).batches()) {
+            let path = dir.file(name)
+            return Task {
+                await collect(FileTailSource(path: path, lines: 5, pollInterval: interval).batches()) {
                     $0.messages.contains("second \(name)")
                 }
             }
@@ -36,8 +37,9 @@ import ShardtopCore
         let ticker = FileTailTicker.shared(interval: interval)
         let dir = try TempDirectory()
         try dir.append("only\n", to: "a.log")
+        let path = dir.file("a.log")
         for _ in 0..<20 {
-            let reader = Task { await collect(FileTailSource(path: dir.file("a.log"), pollInterval: interval).batches(), seconds: 0.01) { _ in false } }
+            let reader = Task { await collect(FileTailSource(path: path, pollInterval: interval).batches(), seconds: 0.01) { _ in false } }
             _ = await reader.value
         }
         #expect(await waitUntil { ticker.followed == 0 && !ticker.isTicking })
