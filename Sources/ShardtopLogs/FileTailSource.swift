@@ -50,14 +50,16 @@ public struct FileTailSource: LogSource {
         }
         continuation.yield(LogBatch(lines: first, status: .following))
         let follower = FileFollower(path: path, fd: fd, inode: info.st_ino, offset: Int(info.st_size), pending: tail.partial)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: pollInterval)
-            let fresh = follower.poll()
-            if !fresh.isEmpty { continuation.yield(LogBatch(lines: fresh.map(decode), status: .following)) }
+        // Polled with every other file at this interval by one shared timer (FileTailTicker).
+        let parser = self.parser
+        await FileTailTicker.shared(interval: pollInterval).follow(follower) { fresh in
+            continuation.yield(LogBatch(lines: fresh.map { Self.decode($0, parser) }, status: .following))
         }
     }
 
-    private func decode(_ bytes: [UInt8]) -> LogLine {
+    private func decode(_ bytes: [UInt8]) -> LogLine { Self.decode(bytes, parser) }
+
+    private static func decode(_ bytes: [UInt8], _ parser: LogLineParser) -> LogLine {
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
         return parser.parse(text)

@@ -5,10 +5,11 @@ import ShardtopUI
 import Glibc
 #endif
 
-/// The only owner of ncurses. One dedicated thread makes every curses call: it reads keys (with a
-/// short timeout, so it never blocks on the network or anything else) and draws the newest frame
-/// handed to `present` (or asked of the frame source), writing only the cells that changed since
-/// the last frame. Older frames that were never drawn are dropped.
+/// The only owner of ncurses. One dedicated thread makes every curses call: it reads keys and draws
+/// the newest frame handed to `present` (or asked of the frame source), writing only the cells that
+/// changed since the last frame. Older frames that were never drawn are dropped. Between turns the
+/// thread sleeps in poll() on the terminal and a wake pipe (`wake()`), so an idle dashboard costs
+/// no wake-ups beyond its own changes (issue 12: it used to wake 10 times a second to look).
 public final class TerminalSession: @unchecked Sendable {
     private let lock = NSLock()
     private var pendingFrame: Grid?
@@ -21,6 +22,7 @@ public final class TerminalSession: @unchecked Sendable {
     private var size = (width: 80, height: 24)
     private var utf8 = true
     private var stderrCapture: StderrCapture?
+    private let wakeup = WakePipe()
 
     private var theme: Theme
     private var depth: ColorDepth = .ansi16
@@ -40,8 +42,8 @@ public final class TerminalSession: @unchecked Sendable {
     /// Takes over the terminal on a new thread. Keys and resizes are delivered on that thread,
     /// so handlers must be quick (reduce state, hand a frame back) and never wait on I/O.
     ///
-    /// `frames`, when given, is asked for a frame once per turn of the loop (right after a key, and
-    /// at least every 100 ms): it returns nil when nothing changed. So however many changes arrive
+    /// `frames`, when given, is asked for a frame once per turn of the loop (right after a key, after
+    /// each `wake()`, and at least once a second): it returns nil when nothing changed. So however many changes arrive
     /// between two turns (a poll, a thousand log batches), they cost one render, on this thread.
     /// `answered`, when given, hears how long each key took from being read to its frame being on
     /// the screen (`SHARDTOP_KEY_TIMES`, for the tests and benches that hold that under 100 ms).
@@ -69,11 +71,17 @@ public final class TerminalSession: @unchecked Sendable {
     /// Hands over a frame; the terminal thread draws the newest one it has.
     public func present(_ grid: Grid) {
         lock.withLock { pendingFrame = grid }
+        wakeup.signal()
     }
 
     public func setTheme(_ theme: Theme) {
         lock.withLock { pendingTheme = theme }
+        wakeup.signal()
     }
+
+    /// Something changed: the terminal thread asks `frames` again now rather than at its next
+    /// turn. Cheap and callable from any thread; many calls before the thread runs cost one turn.
+    public func wake() { wakeup.signal() }
 
     /// Restores the terminal and prints whatever was written to stderr while the screen was active.
     public func stop() {
@@ -81,7 +89,10 @@ public final class TerminalSession: @unchecked Sendable {
             defer { running = false }
             return running
         }
-        if wasRunning { finished.wait() }
+        if wasRunning {
+            wakeup.signal()
+            finished.wait()
+        }
         stderrCapture?.end()
         stderrCapture = nil
     }
@@ -108,9 +119,9 @@ public final class TerminalSession: @unchecked Sendable {
         nonl()
         keypad(shim_stdscr(), true)
         curs_set(0)
-        // Keys return at once; the timeout only bounds how late a frame from the poller is drawn.
-        // 100 ms keeps that invisible while waking the thread 10 times a second, not 40.
-        wtimeout(shim_stdscr(), 100)
+        // Keys are read without waiting: the thread waits in poll() instead (see waitForInput), on
+        // the terminal and the wake pipe together, so a frame is drawn as soon as it is ready.
+        wtimeout(shim_stdscr(), 0)
         if has_colors() {
             start_color()
             use_default_colors()
@@ -160,6 +171,9 @@ public final class TerminalSession: @unchecked Sendable {
                 draw(last, over: nil, colors: colors)
             }
             if let keyRead, let answered { answered(keyRead.key, ContinuousClock.now - keyRead.at) }
+            // No key this turn: sleep until a key, a wake, or the safety timeout. A key read goes
+            // straight round again, so a burst of keys (or an escape sequence) is read without a wait.
+            if keyRead == nil && result == shim_err() { wakeup.wait(alsoReadable: STDIN_FILENO, timeoutMillis: Self.idleTimeoutMillis, coalesceMillis: Self.coalesceMillis) }
         }
         endwin()
         delscreen(screen)
@@ -168,6 +182,13 @@ public final class TerminalSession: @unchecked Sendable {
     }
 
     private func shownOrNil(_ grid: Grid?) -> Grid? { grid }
+
+    /// The longest the thread sleeps with nothing to do. It bounds how late a terminal resize is
+    /// seen when SIGWINCH lands on another thread (then poll() is not interrupted): ncurses' handler
+    /// only sets a flag that the next read reports.
+    static let idleTimeoutMillis: Int32 = 1000
+    /// How long changes are gathered into one frame after the first wakes the thread.
+    static let coalesceMillis: Int32 = 100
 
     /// Writes only cells that differ from the previous frame; a size change redraws everything.
     private func draw(_ grid: Grid, over previous: Grid?, colors: ColorTable) {

@@ -19,8 +19,12 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         Starts a lab cluster and waits until every node is ok. Then runs `shardtop SEED --interval 1`
         (this binary) and `htop -d 10` at the same time, each on its own 120x40 pseudo-terminal
         (TERM=xterm-256color, LANG=C.UTF-8), warms up for 5 s (the first full draw is excluded),
-        and measures for --seconds: CPU % of one core (utime+stime from /proc over the wall time),
-        RSS (VmRSS) and bytes written to each tty per second while nothing runs on the cluster.
+        and measures for --seconds: CPU % of one core (utime+stime of the whole process, every thread,
+        from /proc/PID/stat over the wall time), RSS (VmRSS), bytes written to each tty per second
+        while nothing runs on the cluster, and each thread's wake-ups per second (voluntary and
+        involuntary context switches from /proc/PID/task/*/status). Then the same again at
+        --fast-interval (default 0.25 s) beside htop at the nearest delay it can do that is not more
+        often (-d 3).
         Both are quit with q, the lab is stopped, and DashboardRenderer.render is timed on every
         screen of a synthetic 500x1 snapshot. Targets: CPU and tty bytes/s <= htop's, render <= 5 ms
         per frame (slowest screen's median). Build with -c release first.
@@ -42,6 +46,9 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("htop binary.", valueName: "path"))
     var htop = "/usr/bin/htop"
 
+    @Option(help: ArgumentHelp("A second refresh interval to measure after the 1 s one (0: none).", valueName: "s"))
+    var fastInterval = 0.25
+
     @Flag(help: "Print the results as JSON (with per-second samples) instead of a table.")
     var json = false
 
@@ -56,6 +63,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     func validate() throws {
         try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(seconds, "--seconds", 1...86_400, unit: "s")
+        if fastInterval != 0 { try NumericOption.check(fastInterval, "--fast-interval", 0.1...60, unit: "s") }
     }
 
     func run() async throws {
@@ -86,10 +94,26 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         )
 
         let live = LiveRun()
-        let measuring = Task { try await measureLive(lab: lab, selfPath: selfPath, htopPath: htopPath, live: live) }
+        let fastInterval = self.fastInterval
+        let measuring = Task { () -> ((DashboardBenchReport.Program, DashboardBenchReport.Program), [DashboardBenchReport.IntervalRun]) in
+            try await waitUntilReady(lab: lab)
+            let main = try await measureLive(lab: lab, selfPath: selfPath, htopPath: htopPath, live: live, interval: 1, htopDelayTenths: 10)
+            let mainSeconds = live.measuredSeconds
+            var others: [DashboardBenchReport.IntervalRun] = []
+            if fastInterval > 0 {
+                let tenths = max(1, Int((fastInterval * 10).rounded(.up)))
+                let fast = try await measureLive(lab: lab, selfPath: selfPath, htopPath: htopPath, live: live,
+                                                 interval: fastInterval, htopDelayTenths: tenths)
+                others.append(.init(intervalSeconds: fastInterval, htopDelayTenths: tenths, measuredSeconds: live.measuredSeconds,
+                                    shardtop: fast.0, htop: fast.1))
+            }
+            live.measuredSeconds = mainSeconds
+            return (main, others)
+        }
         let programs: (DashboardBenchReport.Program, DashboardBenchReport.Program)
+        let otherRuns: [DashboardBenchReport.IntervalRun]
         do {
-            programs = try await interrupt.run(measuring)
+            (programs, otherRuns) = try await interrupt.run(measuring)
             printError("stopping \(lab.nodes.count) lab nodes")
             lab.stop()
         } catch {
@@ -111,7 +135,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let slowest = render.screens.map(\.summary.medianMillis).max() ?? .nan
         let (shardtopResult, htopResult) = programs
 
-        let report = DashboardBenchReport(
+        var report = DashboardBenchReport(
             invocation: CommandLine.arguments.map(BenchSnapshotCommand.shellQuoted).joined(separator: " "),
             primaries: primaries, replicasPerPrimary: replicas, nodes: lab.nodes.count,
             columns: Self.columns, rows: Self.rows, intervalSeconds: 1,
@@ -136,6 +160,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             )
         )
 
+        report.otherRuns = otherRuns
+
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -144,7 +170,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(report.renderTable().utf8))
         }
-        let failed = [shardtopResult, htopResult].filter { !$0.quit.exited || $0.quit.how != "q" }
+        let failed = ([shardtopResult, htopResult] + otherRuns.flatMap { [$0.shardtop, $0.htop] }).filter { !$0.quit.exited || $0.quit.how != "q" }
         if !failed.isEmpty {
             printError("warning: " + failed.map { "\($0.name) did not quit on q (\($0.quit.how), \($0.quit.status))" }.joined(separator: "; "))
         }
@@ -152,9 +178,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
     // MARK: - The live part
 
-    private func measureLive(
-        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun
-    ) async throws -> (DashboardBenchReport.Program, DashboardBenchReport.Program) {
+    private func waitUntilReady(lab: LabCluster) async throws {
         let expected = lab.nodes.count
         printError("waiting until all \(expected) nodes are ok")
         let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
@@ -175,6 +199,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             await poller.shutdown()
             throw error
         }
+    }
+
+    private func measureLive(
+        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun, interval: Double, htopDelayTenths: Int
+    ) async throws -> (DashboardBenchReport.Program, DashboardBenchReport.Program) {
 
         // Same terminal for both; a private HOME so htop neither reads nor rewrites the user's htoprc.
         let home = "\(lab.directory)/bench-home"
@@ -185,8 +214,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         environment["LANG"] = "C.UTF-8"
         environment["HOME"] = home
 
-        let shardtopArguments = [lab.seed.description, "--interval", "1"]
-        let htopArguments = ["-d", "10"]
+        let shardtopArguments = [lab.seed.description, "--interval", interval == 1 ? "1" : String(interval)]
+        let htopArguments = ["-d", "\(htopDelayTenths)"]
         printError("starting shardtop and htop side by side on two \(Self.columns)x\(Self.rows) ptys")
         let a = try PtyProcess.spawn(name: "shardtop", path: selfPath, arguments: shardtopArguments,
                                      environment: environment, columns: Self.columns, rows: Self.rows)
@@ -218,6 +247,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let startedAt = ContinuousClock.now
         var startTicks: [Int] = []
         var startBytes: [Int] = []
+        let startThreads = programs.map { ThreadSample.take($0.pid) }
         for program in programs {
             guard let ticks = ProcStat.cpuTicks(program.pid) else { throw BenchFailure("\(program.name): /proc/\(program.pid)/stat unreadable") }
             startTicks.append(ticks)
@@ -243,6 +273,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
                 if let rss = ProcStat.statusKilobytes(program.pid, "VmRSS") { rssSamples[index].append(rss) }
             }
         }
+        let endThreads = programs.map { ThreadSample.take($0.pid) }
         let wall = (endedAt - startedAt).millis / 1000
         live.measuredSeconds = wall
 
@@ -263,7 +294,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
                 rssEndKiB: rssSamples[index].last ?? 0, rssMaxKiB: rssSamples[index].max() ?? 0,
                 ttyBytes: bytes, ttyBytesPerSecond: Double(bytes) / wall,
                 ttyBytesPerSecondSamples: perSecondBytes[index], rssSamplesKiB: rssSamples[index],
-                quit: outcomes[index]
+                quit: outcomes[index],
+                threads: ThreadSample.figures(from: startThreads[index], to: endThreads[index], seconds: wall)
             )
         }
         return (program(0, a), program(1, b))

@@ -18,6 +18,27 @@ struct DashboardBenchReport: Codable {
         var ttyBytesPerSecondSamples: [Int]
         var rssSamplesKiB: [Int]
         var quit: PtyProcess.QuitOutcome
+        /// Every thread alive at the end of the measurement, most wake-ups first.
+        var threads: [ThreadFigure] = []
+        var wakeupsPerSecond: Double { threads.reduce(0) { $0 + $1.wakeupsPerSecond } }
+    }
+
+    /// One thread's wake-ups (context switches) and CPU per second while measured.
+    struct ThreadFigure: Codable {
+        var tid: Int
+        var name: String
+        var wakeupsPerSecond: Double
+        var cpuPercentOfOneCore: Double
+    }
+
+    /// Another refresh interval, measured the same way on the same lab after the 1 s run.
+    struct IntervalRun: Codable {
+        var intervalSeconds: Double
+        /// htop's -d, in tenths of a second: the nearest it can do that is not more often.
+        var htopDelayTenths: Int
+        var measuredSeconds: Double
+        var shardtop: Program
+        var htop: Program
     }
 
     struct Target: Codable {
@@ -52,6 +73,8 @@ struct DashboardBenchReport: Codable {
     var shardtop: Program
     var htop: Program
     var render: DashboardRenderBench.Result
+    /// Runs at other intervals (by default 0.25 s), after the 1 s one.
+    var otherRuns: [IntervalRun] = []
     var targets: [Target]
     var machine: Machine
 
@@ -73,9 +96,24 @@ struct DashboardBenchReport: Codable {
         row("RSS max while measured (MiB)", fmt(Double(shardtop.rssMaxKiB) / 1024, 1), fmt(Double(htop.rssMaxKiB) / 1024, 1), "")
         row("tty bytes/s while nothing changes", fmt(shardtop.ttyBytesPerSecond, 0), fmt(htop.ttyBytesPerSecond, 0),
             "target shardtop <= htop  " + verdict(shardtop.ttyBytesPerSecond <= htop.ttyBytesPerSecond))
+        row("threads", "\(shardtop.threads.count)", "\(htop.threads.count)", "")
+        row("wake-ups/s, all threads", fmt(shardtop.wakeupsPerSecond, 1), fmt(htop.wakeupsPerSecond, 1), "")
         row("exit", shardtop.quit.how == "q" ? "q" : "forced", htop.quit.how == "q" ? "q" : "forced",
             "shardtop: \(shardtop.quit.status), htop: \(htop.quit.status)")
         lines.append("  \(note)")
+        lines += threadLines(shardtop)
+        for run in otherRuns {
+            lines.append("at \(fmt(run.intervalSeconds, 2)) s refresh (htop -d \(run.htopDelayTenths)), \(fmt(run.measuredSeconds, 1)) s measured:")
+            lines.append(pad("", label) + right("shardtop", 10) + right("htop -d \(run.htopDelayTenths)", 12))
+            row("CPU % of one core", fmt(run.shardtop.cpuPercentOfOneCore, 2), fmt(run.htop.cpuPercentOfOneCore, 2),
+                "ratio \(fmt(run.shardtop.cpuPercentOfOneCore / max(run.htop.cpuPercentOfOneCore, 0.001), 2))x; "
+                + "vs htop -d 10 at 1 s: \(fmt(run.shardtop.cpuPercentOfOneCore / max(htop.cpuPercentOfOneCore, 0.001), 2))x")
+            row("RSS max while measured (MiB)", fmt(Double(run.shardtop.rssMaxKiB) / 1024, 1), fmt(Double(run.htop.rssMaxKiB) / 1024, 1), "")
+            row("tty bytes/s", fmt(run.shardtop.ttyBytesPerSecond, 0), fmt(run.htop.ttyBytesPerSecond, 0), "")
+            row("threads", "\(run.shardtop.threads.count)", "\(run.htop.threads.count)", "")
+            row("wake-ups/s, all threads", fmt(run.shardtop.wakeupsPerSecond, 1), fmt(run.htop.wakeupsPerSecond, 1), "")
+            lines += threadLines(run.shardtop)
+        }
 
         lines.append("render: synthetic \(render.nodes)-node snapshot (\(render.primaries) primaries x \(render.replicasPerPrimary) replica), "
             + "\(render.events) events, \(render.width)x\(render.height), \(render.warmupFrames) warm-up + \(render.frames) timed frames per screen")
@@ -99,4 +137,10 @@ struct DashboardBenchReport: Codable {
     }
 
     private func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+    /// shardtop's threads, one line each: where its wake-ups and CPU go.
+    private func threadLines(_ program: Program) -> [String] {
+        ["  \(program.name) per thread (wake-ups/s, CPU % of one core):"]
+            + program.threads.map { "    \($0.tid) \($0.name): \(fmt($0.wakeupsPerSecond, 1)) wake-ups/s, \(fmt($0.cpuPercentOfOneCore, 2)) %" }
+    }
 }

@@ -43,11 +43,15 @@ public final class DashboardApp: @unchecked Sendable {
     private let logs: DashboardLogs
     private let permissions: DashboardPermissions
     private var store: DashboardStore?
-    private let quitSignal = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var interval: Double
     private var paused = false
     private var themeIndex = 0
+    /// Quitting: asked for, and the run waiting for it (no thread is parked on a semaphore).
+    private var quitRequested = false
+    private var quitWaiter: CheckedContinuation<Void, Never>?
+    /// The poll loop's sleep between ticks, ended early by `wakePoller` (interval, pause, actions).
+    private var pollSleep: Task<Void, Never>?
     private var woken = false
 
     public init(configuration: Configuration) {
@@ -106,6 +110,7 @@ public final class DashboardApp: @unchecked Sendable {
             frames: { store.nextFrame() },
             answered: answered
         )
+        store.setOnChange { terminal.wake() }
         store.setGlyphs(terminal.isUTF8 ? .unicode : .ascii)
         let size = terminal.currentSize
         store.dispatch(.resized(width: size.width, height: size.height))
@@ -126,10 +131,12 @@ public final class DashboardApp: @unchecked Sendable {
             }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.quitSignal.wait()
-                continuation.resume()
+            let already = lock.withLock { () -> Bool in
+                if quitRequested { return true }
+                quitWaiter = continuation
+                return false
             }
+            if already { continuation.resume() }
         }
         polling.cancel()
         clock.cancel()
@@ -147,7 +154,17 @@ public final class DashboardApp: @unchecked Sendable {
         await poller.shutdown()
     }
 
-    private func quit() { quitSignal.signal() }
+    /// Ticks before start-up's pages are handed back (StartupPageTrim).
+    static let trimAfterTicks = 3
+
+    private func quit() {
+        let waiter = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            quitRequested = true
+            defer { quitWaiter = nil }
+            return quitWaiter
+        }
+        waiter?.resume()
+    }
 
     /// Decided before curses starts, from the same environment setlocale will read: a non-UTF-8
     /// locale gets ASCII stand-ins for blocks and lines.
@@ -161,6 +178,7 @@ public final class DashboardApp: @unchecked Sendable {
 
     private func pollLoop() async {
         var journalLoaded = false
+        var ticks = 0
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let (isPaused, chosen) = lock.withLock { (paused, interval) }
@@ -181,6 +199,9 @@ public final class DashboardApp: @unchecked Sendable {
                 if let recorder = configuration.recorder {
                     do { try recorder.append(snapshot, events: events) } catch { store?.dispatch(.status("recording stopped: \(error)")) }
                 }
+                ticks += 1
+                // Start-up is over once the whole cluster has been drawn a few times: give back its pages.
+                if ticks == Self.trimAfterTicks { StartupPageTrim.run() }
             }
             let elapsed = ContinuousClock.now - started
             let wait = Duration.milliseconds(Int(period * 1000)) - elapsed
@@ -188,18 +209,34 @@ public final class DashboardApp: @unchecked Sendable {
         }
     }
 
-    /// Sleeps for the interval, but wakes within 200 ms when the operator changes it or unpauses.
+    /// Sleeps for the interval, but wakes at once when the operator changes it, unpauses or acts.
+    /// One timer per tick: it used to look every 200 ms, five idle wake-ups a second (issue 12).
     private func sleepOrWake(_ duration: Duration) async {
-        let deadline = ContinuousClock.now + duration
-        while ContinuousClock.now < deadline && !Task.isCancelled {
-            if lock.withLock({ () -> Bool in defer { woken = false }; return woken }) { return }
-            let left = deadline - ContinuousClock.now
-            try? await Task.sleep(for: min(.milliseconds(200), left))
+        let sleep = Task { _ = try? await Task.sleep(for: duration) }
+        let wokenAlready = lock.withLock { () -> Bool in
+            defer { woken = false }
+            pollSleep = sleep
+            return woken
+        }
+        if wokenAlready { sleep.cancel() }
+        await withTaskCancellationHandler {
+            await sleep.value
+        } onCancel: {
+            sleep.cancel()
+        }
+        // A wake during this sleep has been answered by ending it; the tick that follows covers it.
+        lock.withLock {
+            pollSleep = nil
+            woken = false
         }
     }
 
     private func wakePoller() {
-        lock.withLock { woken = true }
+        let sleep = lock.withLock { () -> Task<Void, Never>? in
+            woken = true
+            return pollSleep
+        }
+        sleep?.cancel()
     }
 
     private func perform(_ effects: [Effect]) {

@@ -36,6 +36,9 @@ public enum DashboardLauncher {
         // The command line was checked when parsed; this catches a context's `interval:`.
         do { try NumericOption.check(display.interval, "interval", DisplaySettings.intervalRange, unit: "seconds") } catch { throw fail(error.message) }
         if let problem = TerminalCheck.problem() { throw fail(problem) }
+        // A lab (LabLauncher, the restore drill) has used NIO already: LabLauncher prepared before
+        // forming it, and setting NIO's loop count after first use would stop the process.
+        if lab == nil { DashboardProcess.prepare() }
         let environment = ProcessInfo.processInfo.environment
         let directory = ThemeCatalog.themesDirectory(environment: environment)
         let theme: Theme

@@ -7,8 +7,8 @@ import ShardtopUI
 /// is short (reduce, never render, never I/O).
 ///
 /// Frames are pulled, not pushed: a change only marks the state dirty, and the terminal thread asks
-/// `nextFrame()` once per turn of its loop (right after a key, else every 100 ms) and renders then,
-/// outside the lock. A thousand log batches or a replay at 60x between two turns cost one render,
+/// `nextFrame()` once per turn of its loop (right after a key, or when `onChange` wakes it) and
+/// renders then, outside the lock. A thousand log batches or a replay at 60x between two turns cost one render,
 /// and a key never waits behind renders of frames nobody will see.
 public final class DashboardStore: @unchecked Sendable {
     private let lock = NSLock()
@@ -17,6 +17,8 @@ public final class DashboardStore: @unchecked Sendable {
     /// The state changed since the last frame handed out.
     private var dirty = true
     private let perform: @Sendable ([Effect]) -> Void
+    /// Told when the state turns dirty (the terminal's `wake`), once per frame handed out.
+    private var onChange: (@Sendable () -> Void)?
 
     public init(state: AppState, glyphs: Glyphs, perform: @escaping @Sendable ([Effect]) -> Void) {
         self.state = state
@@ -26,11 +28,25 @@ public final class DashboardStore: @unchecked Sendable {
 
     public var snapshotOfState: AppState { lock.withLock { state } }
 
+    /// Whom to wake when a change needs a frame (set once the terminal runs).
+    public func setOnChange(_ onChange: @escaping @Sendable () -> Void) {
+        lock.withLock { self.onChange = onChange }
+        onChange()
+    }
+
+    /// Marks the state dirty under the lock; returns whom to wake if it was clean.
+    private func markDirty() -> (@Sendable () -> Void)? {
+        defer { dirty = true }
+        return dirty ? nil : onChange
+    }
+
     public func dispatch(_ action: Action) {
+        var wake: (@Sendable () -> Void)?
         let effects = lock.withLock { () -> [Effect] in
-            dirty = true
+            wake = markDirty()
             return Reducer.reduce(&state, action)
         }
+        wake?()
         if !effects.isEmpty { perform(effects) }
     }
 
@@ -38,10 +54,12 @@ public final class DashboardStore: @unchecked Sendable {
     /// outside the lock (PreparedSnapshot), so a key arriving meanwhile does not wait for them.
     public func snapshotArrived(_ snapshot: ClusterSnapshot, _ events: [ClusterEvent]) {
         let prepared = PreparedSnapshot(snapshot, for: snapshotOfState)
+        var wake: (@Sendable () -> Void)?
         let effects = lock.withLock { () -> [Effect] in
-            dirty = true
+            wake = markDirty()
             return Reducer.arrive(&state, prepared, events: events)
         }
+        wake?()
         if !effects.isEmpty { perform(effects) }
     }
 
@@ -69,14 +87,19 @@ public final class DashboardStore: @unchecked Sendable {
 
     /// The terminal's real codeset (nl_langinfo) is known once curses has started.
     public func setGlyphs(_ glyphs: Glyphs) {
-        lock.withLock {
+        let wake = lock.withLock { () -> (@Sendable () -> Void)? in
             self.glyphs = glyphs
-            dirty = true
+            return markDirty()
         }
+        wake?()
     }
 
     public func setThemeName(_ name: String) {
         dispatch(.status("theme: \(name)"))
-        lock.withLock { state.themeName = name }
+        let wake = lock.withLock { () -> (@Sendable () -> Void)? in
+            state.themeName = name
+            return markDirty()
+        }
+        wake?()
     }
 }

@@ -9,6 +9,8 @@ public enum LabLauncher {
     /// prints how to reach it and waits for Ctrl-C. Either way it stops exactly what it started.
     public static func run(_ options: LabCluster.Options, load: Int?, dashboard: Bool, display: DisplaySettings) async throws {
         let keep = options.keepDirectory
+        // Before the lab's own connections: NIO's loop count can only be set before first use.
+        if dashboard && TerminalCheck.problem() == nil { DashboardProcess.prepare() }
         // Signals are caught before any server starts, so Ctrl-C during formation still cleans up.
         let interrupt = Interrupt()
         interrupt.install()
