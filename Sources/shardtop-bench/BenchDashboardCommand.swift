@@ -152,8 +152,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
     // MARK: - The live part
 
-    private func measureLive(
-        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun
+    /// Also run by `bench scale` at each size: `extraEnvironment` goes to shardtop only, and
+    /// `beforeQuit` runs on shardtop's pty once the figures are taken (to time keys, say).
+    func measureLive(
+        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun,
+        extraEnvironment: [String: String] = [:], beforeQuit: (@Sendable (PtyProcess) async throws -> Void)? = nil
     ) async throws -> (DashboardBenchReport.Program, DashboardBenchReport.Program) {
         let expected = lab.nodes.count
         printError("waiting until all \(expected) nodes are ok")
@@ -189,7 +192,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let htopArguments = ["-d", "10"]
         printError("starting shardtop and htop side by side on two \(Self.columns)x\(Self.rows) ptys")
         let a = try PtyProcess.spawn(name: "shardtop", path: selfPath, arguments: shardtopArguments,
-                                     environment: environment, columns: Self.columns, rows: Self.rows)
+                                     environment: environment.merging(extraEnvironment) { $1 }, columns: Self.columns, rows: Self.rows)
         live.add(a)
         let b = try PtyProcess.spawn(name: "htop", path: htopPath, arguments: htopArguments,
                                      environment: environment, columns: Self.columns, rows: Self.rows)
@@ -246,6 +249,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let wall = (endedAt - startedAt).millis / 1000
         live.measuredSeconds = wall
 
+        if let beforeQuit { try await beforeQuit(a) }
         printError("quitting both with q")
         let outcomes = programs.map { $0.quit() }
         live.clear()
