@@ -85,9 +85,14 @@ public final class LabCluster: @unchecked Sendable {
 
     /// Starts the processes and forms the cluster. On any failure it stops what it started and throws.
     public static func start(_ options: Options, progress: @Sendable (String) -> Void = { _ in }) async throws -> LabCluster {
-        guard options.primaries >= 1, options.primaries <= 200 else { throw LabError.badOption("--primaries must be between 1 and 200") }
+        guard options.primaries >= 1, options.primaries <= LabSize.maxPrimaries else {
+            throw LabError.badOption("--primaries must be between 1 and \(LabSize.maxPrimaries)")
+        }
         guard options.replicasPerPrimary >= 0, options.replicasPerPrimary <= 5 else { throw LabError.badOption("--replicas must be between 0 and 5") }
+        let size = LabSize(nodes: options.primaries * (1 + options.replicasPerPrimary))
+        if let problem = size.problem { throw LabError.badOption(problem) }
         guard FileManager.default.isExecutableFile(atPath: options.serverPath) else { throw LabError.serverNotExecutable(options.serverPath) }
+        try size.ensureOpenFiles()
         // A port found free can be taken by someone else before the server binds it (another lab
         // starting at the same moment, an outgoing connection's ephemeral port): then start over
         // with fresh ports rather than fail.
@@ -104,14 +109,17 @@ public final class LabCluster: @unchecked Sendable {
             do {
                 let count = options.primaries * (1 + options.replicasPerPrimary)
                 progress("starting \(count) nodes of \(URL(fileURLWithPath: options.serverPath).lastPathComponent) in \(directory)")
+                let started = ContinuousClock.now
                 try lab.launch(count: count)
                 try await lab.waitUntilAnswering()
+                if count > LabClusterBuilder.bigLab { progress("  all \(count) answering after \(Self.seconds(since: started))") }
                 if !options.restore.isEmpty {
                     progress("loading \(options.restore.count) RDB files")
                     try await lab.waitUntilLoaded()
                 }
                 progress("forming the cluster: \(options.primaries) primaries, \(options.replicasPerPrimary) replica(s) each")
-                try await LabClusterBuilder(lab: lab).form()
+                try await LabClusterBuilder(lab: lab).form(progress: progress)
+                if count > LabClusterBuilder.bigLab { progress("the lab of \(count) nodes formed in \(Self.seconds(since: started))") }
                 return lab
             } catch LabError.nodeDidNotStart(_, let detail) where options.tls && Self.lacksTLS(detail) {
                 lab.stop()
@@ -131,6 +139,11 @@ public final class LabCluster: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     static func lacksTLS(_ detail: String) -> Bool {
@@ -193,7 +206,9 @@ public final class LabCluster: @unchecked Sendable {
     private func waitUntilAnswering() async throws {
         // Give up only after 15 s AND enough real attempts: on a starved machine (tests hogging the
         // cooperative threads) wall time passes without this task getting to try.
-        let deadline = ContinuousClock.now + .seconds(15)
+        // Hundreds of servers starting at once share the cores: allow more time for more of them.
+        let patience = max(15, nodes.count / 10)
+        let deadline = ContinuousClock.now + .seconds(patience)
         var probeOptions = connectionOptions
         probeOptions.connectTimeout = .milliseconds(500)
         for node in nodes {
@@ -208,7 +223,7 @@ public final class LabCluster: @unchecked Sendable {
                     break
                 }
                 if ContinuousClock.now > deadline && attempts >= 100 {
-                    throw LabError.nodeDidNotStart(port: node.address.port, detail: "no answer within 15 s; see \(node.logPath)")
+                    throw LabError.nodeDidNotStart(port: node.address.port, detail: "no answer within \(patience) s; see \(node.logPath)")
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }

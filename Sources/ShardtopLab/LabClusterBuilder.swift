@@ -8,14 +8,11 @@ import ShardtopRedis
 struct LabClusterBuilder {
     let lab: LabCluster
 
-    func form() async throws {
+    func form(progress: @Sendable (String) -> Void = { _ in }) async throws {
         var options = lab.connectionOptions
         options.requestTimeout = .seconds(5)
-        var connections: [RedisConnection] = []
+        let connections = try await Self.connectAll(lab.nodes.map(\.address), options: options)
         defer { for connection in connections { connection.close() } }
-        for node in lab.nodes {
-            connections.append(try await RedisConnection.connect(to: node.address, options: options))
-        }
         let primaryCount = lab.options.primaries
         var ids: [String] = []
         for connection in connections {
@@ -38,10 +35,12 @@ struct LabClusterBuilder {
         } else {
             try await claimRestoredSlots(connections)
         }
+        // Every node meets the first one only; gossip spreads the rest (N-1 MEETs rather than N^2).
         for node in lab.nodes.dropFirst() {
             try check(await connections[0].send([["CLUSTER", "MEET", node.address.host, "\(node.address.port)", "\(node.busPort)"]]), "MEET", connections[0])
         }
-        try await waitUntil("every node knows every other", connections: connections) { topology, _ in
+        if connections.count > Self.bigLab { progress("waiting until every node knows every other (gossip; a minute or more at hundreds of nodes)") }
+        try await waitUntil("every node knows every other", connections: connections, progress: progress) { topology, _ in
             topology.count == ids.count && !topology.contains { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }
         }
         for index in primaryCount..<connections.count {
@@ -49,11 +48,13 @@ struct LabClusterBuilder {
             try check(await connections[index].send([["CLUSTER", "REPLICATE", primaryID]]), "REPLICATE", connections[index])
         }
         let replicaCount = connections.count - primaryCount
-        try await waitUntil("the cluster reports ok with every replica in place", connections: connections) { topology, info in
+        if connections.count > Self.bigLab { progress("waiting until every node sees \(replicaCount) replicas and cluster_state ok") }
+        try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { topology, info in
             info.state == "ok" && topology.filter { $0.role == .replica }.count == replicaCount
         }
         // A replica is only useful once its first full sync is done; until then its link reads down.
-        let deadline = ContinuousClock.now + .seconds(60)
+        if connections.count > Self.bigLab && replicaCount > 0 { progress("waiting for \(replicaCount) replicas' first sync") }
+        let deadline = ContinuousClock.now + .seconds(Self.patience(connections.count))
         for connection in connections[primaryCount...] {
             var attempts = 0
             while true {
@@ -103,25 +104,83 @@ struct LabClusterBuilder {
         }
     }
 
+    /// Above this many nodes, forming takes long enough to say what it is waiting for.
+    static let bigLab = 60
+
+    /// Seconds to wait for each stage: a minute for a small lab, more as gossip has more to spread
+    /// (about 3 minutes at 500 nodes on 2 cores).
+    static func patience(_ nodes: Int) -> Int { max(60, nodes * 2 / 5) }
+
+    /// Connects to every node, a batch at a time (so hundreds of connects do not all time out
+    /// together on a busy machine), in node order.
+    static func connectAll(_ addresses: [NodeAddress], options: ConnectionOptions, batch: Int = 32) async throws -> [RedisConnection] {
+        var connections: [RedisConnection] = []
+        connections.reserveCapacity(addresses.count)
+        do {
+            for start in stride(from: 0, to: addresses.count, by: batch) {
+                let slice = Array(addresses[start..<min(start + batch, addresses.count)])
+                let made = try await withThrowingTaskGroup(of: (Int, RedisConnection).self) { group in
+                    for (offset, address) in slice.enumerated() {
+                        group.addTask { (offset, try await RedisConnection.connect(to: address, options: options)) }
+                    }
+                    var made: [(Int, RedisConnection)] = []
+                    do {
+                        for try await pair in group { made.append(pair) }
+                    } catch {
+                        for (_, connection) in made { connection.close() }
+                        throw error
+                    }
+                    return made.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                connections += made
+            }
+        } catch {
+            for connection in connections { connection.close() }
+            throw error
+        }
+        return connections
+    }
+
+    /// Polls every node until each meets `condition`. While waiting, nodes already seen to meet it
+    /// are not asked again, so a 500-node lab does not parse 500 replies of 500 lines on every
+    /// attempt; the wait ends with one whole pass in which every node meets it.
     private func waitUntil(
-        _ goal: String, connections: [RedisConnection], seconds: Int = 60,
+        _ goal: String, connections: [RedisConnection], progress: @Sendable (String) -> Void = { _ in },
         _ condition: ([TopologyEntry], ClusterInfoReport) -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        let deadline = ContinuousClock.now + .seconds(Self.patience(connections.count))
         var attempts = 0
+        var pending = Array(connections.indices)
+        var lastReport = ContinuousClock.now
         while true {
             attempts += 1
-            var allDone = true
-            for connection in connections {
+            var stillPending: [Int] = []
+            for (position, index) in pending.enumerated() {
+                let connection = connections[index]
                 let replies = try await connection.send([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
                 guard let nodesText = replies[0].string, let infoText = replies[1].string,
-                      let topology = try? ClusterNodesParser.parse(nodesText) else { allDone = false; break }
-                if !condition(topology, ClusterInfoParser.parse(infoText)) { allDone = false; break }
+                      let topology = try? ClusterNodesParser.parse(nodesText),
+                      condition(topology, ClusterInfoParser.parse(infoText)) else {
+                    stillPending = Array(pending[position...])
+                    break
+                }
             }
-            if allDone { return }
+            if stillPending.isEmpty {
+                // Done when one whole pass finds every node there, as before this skipped any.
+                if pending.count == connections.count { return }
+                pending = Array(connections.indices)
+                continue
+            }
+            pending = stillPending
+            if connections.count > Self.bigLab && ContinuousClock.now - lastReport > .seconds(10) {
+                lastReport = ContinuousClock.now
+                progress("  \(connections.count - pending.count) of \(connections.count) nodes so far")
+            }
             // Wall time alone is not enough on a starved machine; require real attempts too.
-            if ContinuousClock.now > deadline && attempts >= 100 { throw LabError.clusterDidNotForm("timed out waiting until \(goal)") }
-            try await Task.sleep(for: .milliseconds(100))
+            if ContinuousClock.now > deadline && attempts >= 100 {
+                throw LabError.clusterDidNotForm("timed out waiting until \(goal) (\(connections.count - pending.count) of \(connections.count) nodes did)")
+            }
+            try await Task.sleep(for: .milliseconds(connections.count > Self.bigLab ? 500 : 100))
         }
     }
 }

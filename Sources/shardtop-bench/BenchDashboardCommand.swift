@@ -178,7 +178,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
     // MARK: - The live part
 
-    private func waitUntilReady(lab: LabCluster) async throws {
+    /// Also run by `bench scale` before each size's live part.
+    func waitUntilReady(lab: LabCluster) async throws {
         let expected = lab.nodes.count
         printError("waiting until all \(expected) nodes are ok")
         let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
@@ -201,8 +202,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         }
     }
 
-    private func measureLive(
-        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun, interval: Double, htopDelayTenths: Int
+    /// Also run by `bench scale` at each size: `extraEnvironment` goes to shardtop only, and
+    /// `beforeQuit` runs on shardtop's pty once the figures are taken (to time keys, say).
+    func measureLive(
+        lab: LabCluster, selfPath: String, htopPath: String, live: LiveRun, interval: Double = 1, htopDelayTenths: Int = 10,
+        extraEnvironment: [String: String] = [:], beforeQuit: (@Sendable (PtyProcess) async throws -> Void)? = nil
     ) async throws -> (DashboardBenchReport.Program, DashboardBenchReport.Program) {
 
         // Same terminal for both; a private HOME so htop neither reads nor rewrites the user's htoprc.
@@ -218,7 +222,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let htopArguments = ["-d", "\(htopDelayTenths)"]
         printError("starting shardtop and htop side by side on two \(Self.columns)x\(Self.rows) ptys")
         let a = try PtyProcess.spawn(name: "shardtop", path: selfPath, arguments: shardtopArguments,
-                                     environment: environment, columns: Self.columns, rows: Self.rows)
+                                     environment: environment.merging(extraEnvironment) { $1 }, columns: Self.columns, rows: Self.rows)
         live.add(a)
         let b = try PtyProcess.spawn(name: "htop", path: htopPath, arguments: htopArguments,
                                      environment: environment, columns: Self.columns, rows: Self.rows)
@@ -277,6 +281,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let wall = (endedAt - startedAt).millis / 1000
         live.measuredSeconds = wall
 
+        if let beforeQuit { try await beforeQuit(a) }
         printError("quitting both with q")
         let outcomes = programs.map { $0.quit() }
         live.clear()

@@ -89,7 +89,8 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(lab: LabCluster, selfPath: String, cliPath: String, serverPath: String) async throws -> SnapshotBenchReport {
+    /// Also run by `bench scale` at each size, on a lab it started.
+    func measure(lab: LabCluster, selfPath: String, cliPath: String, serverPath: String) async throws -> SnapshotBenchReport {
         let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
         do {
             let report = try await measure(lab: lab, poller: poller, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)

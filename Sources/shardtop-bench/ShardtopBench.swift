@@ -17,11 +17,12 @@ struct ShardtopBench: AsyncParsableCommand {
           .build/release/shardtop-bench migrate --slots 500 --keys-per-slot 160
           .build/release/shardtop-bench tls
           .build/release/shardtop-bench rebalance
+          .build/release/shardtop-bench scale --sizes 100,250,500
         Each prints its figures as ratios from one run. The shardtop binary is the one next to this one.
 
         \(ExitStatus.refusalHelp)
         """,
-        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self, BenchDrainCommand.self, BenchBackupCommand.self, BenchRebalanceCommand.self, BenchClusterNodesCommand.self]
+        subcommands: [BenchSnapshotCommand.self, BenchDashboardCommand.self, BenchMigrateCommand.self, BenchTLSCommand.self, BenchDrainCommand.self, BenchBackupCommand.self, BenchRebalanceCommand.self, BenchClusterNodesCommand.self, BenchScaleCommand.self]
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).

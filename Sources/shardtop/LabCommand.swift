@@ -39,8 +39,8 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: "Replicas per primary.")
     var replicas = 1
 
-    @Option(help: ArgumentHelp("cluster-node-timeout for the lab nodes.", valueName: "ms"))
-    var nodeTimeout = 5000
+    @Option(help: ArgumentHelp("cluster-node-timeout for the lab nodes (default: 5000 up to 100 nodes, then nodes^2/2: 125000 at 500).", valueName: "ms"))
+    var nodeTimeout: Int?
 
     @Option(help: ArgumentHelp("Run a workload of this many operations per second over all slots, with hot keys.", valueName: "ops"))
     var load: Int?
@@ -81,7 +81,8 @@ struct LabCommand: AsyncParsableCommand {
 
         let options = LabCluster.Options(
             serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas,
-            nodeTimeoutMillis: nodeTimeout, keepDirectory: keep, tls: tls
+            nodeTimeoutMillis: nodeTimeout ?? LabSize(nodes: primaries * (1 + replicas)).defaultNodeTimeoutMillis,
+            keepDirectory: keep, tls: tls
         )
         try await LabLauncher.run(options, load: load, dashboard: !noDashboard, display: display.settings)
     }

@@ -16,7 +16,7 @@ import ShardtopTestSupport
         "failover": ["127.0.0.1:1"], "logs": ["127.0.0.1:1"], "migrate": ["--to", "127.0.0.1:1", "--slots", "1"],
         "replay": ["/nonexistent"], "lab": ["--server", "/nonexistent"], "bench dashboard": ["--server", "/nonexistent"],
         "bench migrate": ["--server", "/nonexistent"], "bench snapshot": ["--server", "/nonexistent"], "bench tls": ["--server", "/nonexistent"],
-        "bench drain": ["--server", "/nonexistent"], "bench backup": ["--server", "/nonexistent"],
+        "bench drain": ["--server", "/nonexistent"], "bench backup": ["--server", "/nonexistent"], "bench scale": ["--server", "/nonexistent"],
         "add-node": ["127.0.0.1:1", "127.0.0.1:2"], "remove-node": ["127.0.0.1:1"], "replace": ["127.0.0.1:1", "127.0.0.1:2"],
     ]
 
