@@ -109,12 +109,13 @@ public final class DashboardActions: @unchecked Sendable {
         case .startMembership(let request):
             // One membership change at a time, whatever the UI asked (the lease also guards
             // against another shardtop).
+            guard let membership else { return }
             let started: Bool = lock.withLock {
                 guard !membershipRunning else { return false }
                 membershipRunning = true
                 return true
             }
-            guard started, let membership else { return }
+            guard started else { return }
             Task {
                 await membership.run(request)
                 lock.withLock { membershipRunning = false }

@@ -82,25 +82,24 @@ final class DashboardMembership: @unchecked Sendable {
                 primary = chosen
             }
             try refuseOtherProblems(snapshot, exceptAbout: [], verb: "add a node")
-            let members = liveMembers(snapshot)
-            let candidate = try await candidate(address, replicaOf: primary, snapshot: snapshot)
+            let members = try liveMembers(snapshot)
+            let candidate = try await newNode(address, replicaOf: primary, snapshot: snapshot)
             let introducer = members.first { $0.isPrimary } ?? members[0]
             try await requirePermissions(ActionPermissions.touches(adding: candidate.address, introducer: introducer.address,
                                                                    members: members.map(\.address), replicate: primary != nil), verb: "add a node")
             let role = primary.map { "replica of \($0.address)" } ?? "empty primary"
             journal(JournalDraft(action: action, nodes: primary.map { [Self.label($0)] } ?? [], commands: [], outcome: .started,
                                  detail: "add \(candidate.address) \(candidate.id?.prefix(8) ?? "") as \(role), from the dashboard"))
-            let lease = try await lease(members.map(\.address) + [candidate.address], verb: action)
+            let lease = try await acquireLease(members.map(\.address) + [candidate.address], verb: action)
             defer { lease.release() }
-            try await steps(action).join(candidate, replicaOf: primary, members: members)
+            try await makeSteps(action).join(candidate, replicaOf: primary, members: members)
             return "\(candidate.address) added as \(role)\(primary == nil ? "; B on the balance screen moves slots onto it" : "")"
 
         case .remove(let nodeId, let drain):
-            guard case .success(let plan) = NodeRemovalPlanner.plan(snapshot, nodeId: nodeId, drain: drain) else {
-                if case .failure(let refusal) = NodeRemovalPlanner.plan(snapshot, nodeId: nodeId, drain: drain) {
-                    throw Stop(reason: "refusing to remove \(Format.shortID(nodeId)): \(refusal); nothing was sent", outcome: .refused)
-                }
-                throw Stop(reason: "refusing to remove \(Format.shortID(nodeId))", outcome: .refused)
+            let plan: NodeRemovalPlan
+            switch NodeRemovalPlanner.plan(snapshot, nodeId: nodeId, drain: drain) {
+            case .failure(let refusal): throw Stop(reason: "refusing to remove \(Format.shortID(nodeId)): \(refusal); nothing was sent", outcome: .refused)
+            case .success(let made): plan = made
             }
             let target = plan.node
             try refuseOtherProblems(snapshot, exceptAbout: [target.id], verb: "remove a node")
@@ -122,15 +121,15 @@ final class DashboardMembership: @unchecked Sendable {
                 try await drainSlots(migrations, primaries: primaries, action: action)
                 current = try await settled { $0.node(id: target.id).map { $0.slotCount == 0 } ?? false }
             }
-            let others = liveMembers(current).filter { $0.id != target.id }
-            let lease = try await lease(others.map(\.address) + [target.address], verb: action)
+            let others = try liveMembers(current).filter { $0.id != target.id }
+            let lease = try await acquireLease(others.map(\.address) + [target.address], verb: action)
             defer { lease.release() }
-            try await steps(action).remove(target, snapshot: current, others: others, shutdown: false)
+            try await makeSteps(action).remove(target, snapshot: current, others: others, shutdown: false)
             return "removed \(target.address): no remaining node lists it (it keeps running, reset and empty)"
 
         case .forget(let ids):
-            let members = liveMembers(snapshot).filter { !ids.contains($0.id) }
-            let views = try await views(members)
+            let members = try liveMembers(snapshot).filter { !ids.contains($0.id) }
+            let views = try await readViews(members)
             var ghosts: [Ghost] = []
             var refused: [String] = []
             for id in ids {
@@ -146,18 +145,18 @@ final class DashboardMembership: @unchecked Sendable {
             try refuseOtherProblems(snapshot, exceptAbout: Set(ghosts.map(\.id)), verb: "forget nodes")
             let involved = ghosts.compactMap { snapshot.node(id: $0.id) }
             try await requirePermissions(ActionPermissions.touches(forgettingOn: members.map(\.address)), verb: "forget nodes")
-            let lease = try await lease(members.map(\.address), verb: action)
+            let lease = try await acquireLease(members.map(\.address), verb: action)
             defer { lease.release() }
             journal(JournalDraft(action: action, nodes: involved.map(Self.label), commands: [], outcome: .started,
                                  detail: "forget \(ghosts.map(\.label).joined(separator: ", ")) on \(members.count) live nodes, from the dashboard"))
-            _ = try await steps(action).forget(ghosts.map(\.id), on: members.map(\.address), involved: involved)
+            _ = try await makeSteps(action).forget(ghosts.map(\.id), on: members.map(\.address), involved: involved)
             let skipped = refused.isEmpty ? "" : "; not forgotten: \(refused.joined(separator: "; "))"
             return "forgotten: no live node lists \(ghosts.map(\.label).joined(separator: ", ")) any more\(skipped)"
 
         case .replace(let deadId, let address):
             guard let dead = snapshot.node(id: deadId) else { throw Stop(reason: "no node \(Format.shortID(deadId)) in the cluster", outcome: .refused) }
-            let members = liveMembers(snapshot).filter { $0.id != deadId }
-            let views = try await views(members)
+            let members = try liveMembers(snapshot).filter { $0.id != deadId }
+            let views = try await readViews(members)
             if let refusal = await MembershipSteps.ghostRefusal(deadId, views: views, links: links) {
                 throw Stop(reason: "refusing to replace \(dead.address): \(refusal); nothing was sent", outcome: .refused)
             }
@@ -170,7 +169,7 @@ final class DashboardMembership: @unchecked Sendable {
             case .success(let chosen): primary = chosen
             }
             try refuseOtherProblems(snapshot, exceptAbout: [deadId], verb: "replace a node")
-            let candidate = try await candidate(address, replicaOf: primary, snapshot: snapshot)
+            let candidate = try await newNode(address, replicaOf: primary, snapshot: snapshot)
             let introducer = members.first { $0.isPrimary } ?? members[0]
             try await requirePermissions(
                 ActionPermissions.touches(adding: candidate.address, introducer: introducer.address, members: members.map(\.address), replicate: true)
@@ -178,9 +177,9 @@ final class DashboardMembership: @unchecked Sendable {
                 verb: "replace a node")
             journal(JournalDraft(action: action, nodes: [Self.label(dead), Self.label(primary)], commands: [], outcome: .started,
                                  detail: "replace \(ghost.label) with \(candidate.address) as replica of \(primary.address), from the dashboard"))
-            let lease = try await lease(members.map(\.address) + [candidate.address], verb: action)
+            let lease = try await acquireLease(members.map(\.address) + [candidate.address], verb: action)
             defer { lease.release() }
-            let steps = steps(action)
+            let steps = makeSteps(action)
             try await steps.join(candidate, replicaOf: primary, members: members)
             _ = try await steps.forget([deadId], on: members.map(\.address) + [candidate.address], involved: [dead])
             return "replaced: \(candidate.address) replicates \(primary.address); \(ghost.label) is forgotten everywhere"
@@ -189,7 +188,7 @@ final class DashboardMembership: @unchecked Sendable {
 
     // MARK: guards and helpers
 
-    private func steps(_ action: String) -> MembershipSteps {
+    private func makeSteps(_ action: String) -> MembershipSteps {
         let store = self.store
         let journal = self.journal
         return MembershipSteps(
@@ -207,8 +206,11 @@ final class DashboardMembership: @unchecked Sendable {
         return snapshot
     }
 
-    private func liveMembers(_ snapshot: ClusterSnapshot) -> [SnapshotNode] {
-        snapshot.nodes.filter { !$0.isUnknownSeed && $0.isReachable }.sorted { $0.address < $1.address }
+    /// Every member that answered the dashboard's last poll; none is a refusal (there is nobody to tell).
+    private func liveMembers(_ snapshot: ClusterSnapshot) throws -> [SnapshotNode] {
+        let members = snapshot.nodes.filter { !$0.isUnknownSeed && $0.isReachable }.sorted { $0.address < $1.address }
+        guard !members.isEmpty else { throw Stop(reason: "no cluster node answers; nothing was sent", outcome: .refused) }
+        return members
     }
 
     private func refuseOtherProblems(_ snapshot: ClusterSnapshot, exceptAbout ids: Set<String>, verb: String) throws {
@@ -222,7 +224,7 @@ final class DashboardMembership: @unchecked Sendable {
         if let refusal = result.refusal(verb: verb) { throw Stop(reason: refusal, outcome: .refused) }
     }
 
-    private func lease(_ addresses: [NodeAddress], verb: String) async throws -> OperationLease {
+    private func acquireLease(_ addresses: [NodeAddress], verb: String) async throws -> OperationLease {
         do {
             return try await OperationLease.acquire(on: addresses, verb: verb, options: await links.connectionOptions)
         } catch {
@@ -230,7 +232,7 @@ final class DashboardMembership: @unchecked Sendable {
         }
     }
 
-    private func views(_ members: [SnapshotNode]) async throws -> [MembershipView] {
+    private func readViews(_ members: [SnapshotNode]) async throws -> [MembershipView] {
         let read = await MembershipReader.read(members.map(\.address), links: links)
         if let (address, why) = read.failures.first {
             throw Stop(reason: "\(address) stopped answering (\(why)); nothing was sent", outcome: .refused)
@@ -240,7 +242,7 @@ final class DashboardMembership: @unchecked Sendable {
 
     /// The node to add: the typed address, or (nil) a new lab server started like the lab's nodes.
     /// Its preflight refuses before anything is sent to the cluster.
-    private func candidate(_ text: String?, replicaOf primary: SnapshotNode?, snapshot: ClusterSnapshot) async throws -> CandidateNode {
+    private func newNode(_ text: String?, replicaOf primary: SnapshotNode?, snapshot: ClusterSnapshot) async throws -> CandidateNode {
         let address: NodeAddress
         if let text {
             guard let parsed = NodeAddress(text) else { throw Stop(reason: "\(text) is not host:port", outcome: .refused) }
@@ -274,10 +276,11 @@ final class DashboardMembership: @unchecked Sendable {
     /// journaled; progress shows in the operations bar line.
     private func drainSlots(_ plans: [MigrationPlan], primaries: [NodeAddress], action: String) async throws {
         let runner = MigrationRunner(links: links)
+        let store = self.store
         for plan in plans {
             let summary = "drain \(plan.slots.count) slots \(SnapshotDiff.describe(plan.ranges)) \(plan.sourceAddress) -> \(plan.targetAddress)"
             do {
-                let outcome = try await runner.run(plan, primaries: primaries) { [weak store] progress in
+                let outcome = try await runner.run(plan, primaries: primaries) { progress in
                     store?.dispatch(.membershipProgress("drain \(progress.sourceAddress)->\(progress.targetAddress) \(progress.slotsDone)/\(progress.slotsTotal) slots, \(progress.keysMoved) keys"))
                 }
                 journal(JournalDraft(action: action, nodes: [plan.sourceAddress.description, plan.targetAddress.description], commands: outcome.commands,

@@ -109,7 +109,7 @@ enum MembershipReducer {
                 state.status = "cancelled: nothing was sent"
             }
         case .preview:
-            let confirmation = confirmation(dialog, state)
+            let confirmation = typedConfirmation(dialog, state)
             switch key {
             case .enter:
                 return start(dialog, confirmation: confirmation, &state)
@@ -143,7 +143,7 @@ enum MembershipReducer {
         }
     }
 
-    static func confirmation(_ dialog: MembershipDialog, _ state: AppState) -> TypedConfirmation? {
+    static func typedConfirmation(_ dialog: MembershipDialog, _ state: AppState) -> TypedConfirmation? {
         guard case .remove(let nodeId) = dialog.operation, let snapshot = state.snapshot,
               case .success(let plan) = NodeRemovalPlanner.plan(snapshot, nodeId: nodeId, drain: dialog.drain) else { return nil }
         return plan.confirmation
@@ -162,9 +162,9 @@ enum MembershipReducer {
             return []
         }
         state.dialog = nil
-        let summary = summary(dialog.request, state: state)
-        state.operations.membership = MembershipRun(summary: summary)
-        state.status = "\(summary): started"
+        let text = summary(dialog.request, state: state)
+        state.operations.membership = MembershipRun(summary: text)
+        state.status = "\(text): started"
         return [.startMembership(dialog.request)]
     }
 
