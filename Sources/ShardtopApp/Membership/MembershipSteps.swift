@@ -44,6 +44,8 @@ public struct MembershipSteps: Sendable {
             record([introducer], [meet], "\(label) met through \(introducer.address)")
             try await joiner.waitUntilKnown(candidate.id ?? "", candidate: candidate.address, members: members.map(\.address)) { line, done in progress(line, done) }
             record(members, [], "every one of \(members.count) nodes knows \(label)")
+            // An empty primary is only useful once it can take slots (a rebalance may follow at once).
+            if primary == nil { try await joiner.waitUntilServing(candidate.address) { line, done in progress(line, done) } }
             said("\(candidate.address) joined: every node knows it")
         } catch {
             throw MembershipStepFailure(step: "joining \(candidate.address)", nodes: [introducer], underlying: error)
