@@ -34,6 +34,16 @@ public enum Action: Sendable, Equatable {
     case toggleMigrationPause
     case cancelMigration
     case backup
+    case addNode
+    case labAddNode
+    case removeNode
+    case forgetGhosts
+    case replaceNode
+    /// The running membership change's latest progress line (MEET, join, REPLICATE, FORGET).
+    case membershipProgress(String)
+    case membershipFinished(String, succeeded: Bool)
+    /// A lab server the dashboard started (N, or replace in a lab): the lab keys apply to it too.
+    case labServerStarted(NodeAddressText)
     case backupProgress(BackupProgress)
     case backupFinished(String, succeeded: Bool)
     case failoverRejected(replicaAddress: String, reason: String)
@@ -77,6 +87,7 @@ public enum Effect: Sendable, Equatable {
     case pauseMigration(Bool)
     case cancelMigration
     case startBackup([BackupTarget])
+    case startMembership(MembershipRequest)
     case journal(JournalDraft)
     case replay(ReplayRequest)
     case restartLog(nodeId: String)

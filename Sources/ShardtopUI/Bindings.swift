@@ -14,6 +14,7 @@ public enum Bindings {
         // One operation at a time: a second migration could re-plan slots the first has not moved
         // yet, and a failover mid-migration loses the source's MIGRATING state (redis 7.0).
         if state.operations.migration != nil { return "a migration is running (X cancels it)" }
+        if let membership = state.operations.membership { return "\(membership.summary) is running" }
         // A backup's manifest holds one slot map: slots moving under it would not match the files.
         return state.operations.backup != nil ? "a backup is running" : nil
     }
@@ -21,6 +22,11 @@ public enum Bindings {
     /// Acting, and the ACL user may run what the action sends (ActionAccess).
     static let failingOver: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.failover }
     static let moving: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.migration }
+
+    /// `N`: a new lab server can only be started by `shardtop lab`.
+    static let labAdding: @Sendable (AppState) -> String? = { state in
+        acting(state) ?? (state.isLab ? nil : "only in a lab (`shardtop lab`); A adds a running node by address")
+    }
 
     static let liveOnly: @Sendable (AppState) -> String? = { state in
         state.replay != nil ? "a replay shows recorded lines only" : nil
@@ -89,6 +95,11 @@ public enum Bindings {
         Binding([.character("[")], label: "seek -10s", help: "Replay: jump 10 s back.", action: .replayKey(.seek(seconds: -10)), disabledReason: replaying),
         Binding([.character("}")], label: "seek +60s", help: "Replay: jump a minute forward.", action: .replayKey(.seek(seconds: 60)), disabledReason: replaying),
         Binding([.character("{")], label: "seek -60s", help: "Replay: jump a minute back.", action: .replayKey(.seek(seconds: -60)), disabledReason: replaying),
+        Binding([.character("A")], scope: .screen(.nodes), label: "add node", help: "Add a running, empty node by address, as an empty primary or a replica of the selected primary (Tab); preflight and plan preview first.", danger: .destructive, action: .addNode, disabledReason: acting),
+        Binding([.character("N")], scope: .screen(.nodes), label: "lab add", help: "Lab only: start a new lab server and add it, as a replica of the selected primary or an empty primary (Tab).", danger: .destructive, action: .labAddNode, disabledReason: labAdding),
+        Binding([.character("D")], scope: .screen(.nodes), label: "remove node", help: "Remove the selected node: re-home its replicas, FORGET it everywhere, reset it (a slot owner is offered a drain; the last healthy replica needs typed words).", danger: .destructive, action: .removeNode, disabledReason: acting),
+        Binding([.character("R")], scope: .screen(.nodes), label: "replace", help: "On a failed node's row: a new node (in a lab, a new lab server) replicates the right primary and the dead one is forgotten everywhere.", danger: .destructive, action: .replaceNode, disabledReason: acting),
+        Binding([.character("f")], scope: .screen(.overview), label: "forget ghosts", help: "Forget the failed nodes that own nothing (a destroyed machine), on every live node; a node any live node still sees connected is refused.", danger: .destructive, action: .forgetGhosts, disabledReason: acting),
         Binding([.character("C")], scope: .screen(.nodes), label: "lab resume", help: "Lab only: SIGCONT the selected node.", danger: .caution, action: .labResume, disabledReason: labOnly),
     ]
 

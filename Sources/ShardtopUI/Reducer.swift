@@ -151,6 +151,22 @@ public enum Reducer {
             return ActionReducer.cancel(&state)
         case .backup:
             return BackupReducer.open(&state)
+        case .addNode:
+            return MembershipReducer.openAdd(&state, labSpare: false)
+        case .labAddNode:
+            return MembershipReducer.openAdd(&state, labSpare: true)
+        case .removeNode:
+            return MembershipReducer.openRemove(&state)
+        case .forgetGhosts:
+            return MembershipReducer.openForget(&state)
+        case .replaceNode:
+            return MembershipReducer.openReplace(&state)
+        case .membershipProgress(let line):
+            MembershipReducer.progressed(line, &state)
+        case .membershipFinished(let summary, _):
+            MembershipReducer.finished(summary, &state)
+        case .labServerStarted(let address):
+            state.labAddresses.insert(address)
         case .backupProgress(let progress):
             BackupReducer.progressed(progress, &state)
         case .backupFinished(let summary, let succeeded):

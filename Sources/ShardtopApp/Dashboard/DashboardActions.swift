@@ -1,5 +1,6 @@
 import Foundation
 import ShardtopCore
+import ShardtopLab
 import ShardtopRedis
 import ShardtopUI
 
@@ -11,15 +12,25 @@ public final class DashboardActions: @unchecked Sendable {
     private let seedText: String
     private let lock = NSLock()
     private var control: OperationControl?
+    private var membershipRunning = false
     private weak var store: DashboardStore?
+    private let lab: LabCluster?
+    private var membership: DashboardMembership?
 
-    public init(options: ConnectionOptions, journal: ActionJournal, seedText: String) {
+    public init(options: ConnectionOptions, journal: ActionJournal, seedText: String, lab: LabCluster? = nil) {
         self.links = ActionLinks(options: options)
         self.journal = journal
         self.seedText = seedText
+        self.lab = lab
     }
 
-    public func attach(_ store: DashboardStore) { self.store = store }
+    public func attach(_ store: DashboardStore) {
+        self.store = store
+        membership = DashboardMembership(links: links, lab: lab, store: store) { [weak self] draft in self?.record(draft) }
+    }
+
+    /// A lab server the dashboard started (N, or replace in a lab), for the lab keys.
+    public func spareServer(at address: NodeAddress) -> LabSpareServer? { membership?.spare(at: address) }
 
     /// Recent journal entries for the timeline at start.
     /// Recent journal entries about this cluster, once its first snapshot says which cluster it is:
@@ -95,6 +106,20 @@ public final class DashboardActions: @unchecked Sendable {
         case .startBackup(let targets):
             let store = self.store
             Task { [links] in await DashboardBackup.run(targets, links: links, store: store) }
+        case .startMembership(let request):
+            // One membership change at a time, whatever the UI asked (the lease also guards
+            // against another shardtop).
+            guard let membership else { return }
+            let started: Bool = lock.withLock {
+                guard !membershipRunning else { return false }
+                membershipRunning = true
+                return true
+            }
+            guard started else { return }
+            Task {
+                await membership.run(request)
+                lock.withLock { membershipRunning = false }
+            }
         case .journal(let draft):
             record(draft)
         default:
@@ -166,5 +191,15 @@ public final class DashboardActions: @unchecked Sendable {
         while isMigrating && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
-    public func close() async { await links.close() }
+    /// Waits (up to `seconds`) for a membership change in flight: stopping mid-FORGET would leave
+    /// some nodes still listing the node, and they would gossip it back.
+    public func waitForMembership(seconds: Double = 60) async {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while lock.withLock({ membershipRunning }) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    public func close() async {
+        membership?.stopSpares()
+        await links.close()
+    }
 }

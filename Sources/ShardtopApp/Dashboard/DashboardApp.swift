@@ -63,7 +63,7 @@ public final class DashboardApp: @unchecked Sendable {
         self.logs = DashboardLogs(selector: configuration.logSelector, poller: poller)
         self.actions = DashboardActions(
             options: configuration.options, journal: ActionJournal(path: configuration.journalPath),
-            seedText: configuration.seeds.map(\.description).joined(separator: ",")
+            seedText: configuration.seeds.map(\.description).joined(separator: ","), lab: configuration.lab
         )
         self.permissions = DashboardPermissions(options: configuration.options)
         self.themeIndex = configuration.themeNames.firstIndex(of: configuration.theme.name) ?? 0
@@ -149,6 +149,7 @@ public final class DashboardApp: @unchecked Sendable {
             FileHandle.standardError.write(Data("shardtop: stopping the migration between slots before exiting (no slot is left open)\n".utf8))
             await actions.cancelAndWait()
         }
+        await actions.waitForMembership()
         await actions.close()
         configuration.recorder?.close()
         await poller.shutdown()
@@ -254,7 +255,17 @@ public final class DashboardApp: @unchecked Sendable {
             case .cycleTheme:
                 cycleTheme()
             case .labSignal(let signal, let addressText):
-                guard let lab = configuration.lab, let address = NodeAddress(addressText), lab.node(at: address) != nil else { continue }
+                guard let lab = configuration.lab, let address = NodeAddress(addressText) else { continue }
+                if let spare = actions.spareServer(at: address) {
+                    switch signal {
+                    case .kill: spare.kill()
+                    case .pause: spare.pause()
+                    case .resume: spare.resume()
+                    }
+                    wakePoller()
+                    continue
+                }
+                guard lab.node(at: address) != nil else { continue }
                 switch signal {
                 case .kill: lab.kill(address)
                 case .pause: lab.pause(address)
@@ -267,7 +278,7 @@ public final class DashboardApp: @unchecked Sendable {
                 logs.restart(nodeId)
             case .replay(let request):
                 replay?.handle(request)
-            case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .startBackup, .journal:
+            case .sendFailover, .surveyMigration, .startMigration, .pauseMigration, .cancelMigration, .startBackup, .startMembership, .journal:
                 actions.perform(effect)
                 wakePoller()
             }

@@ -78,69 +78,19 @@ public struct HeadlessRemoveNode: Sendable {
         let others = session.liveMembers(excluding: [target.id])
         let lease = try await session.lease(others.map(\.address) + [target.address], verb: "remove-node", action: action, nodes: [target])
         defer { lease.release() }
-        // Which replicas still follow it now (a drain may have moved them already).
-        let remaining = session.snapshot.replicas(of: target.id).filter(\.isReachable)
-        if !remaining.isEmpty {
-            guard case .success(let plan) = NodeRemovalPlanner.plan(session.snapshot, nodeId: target.id, drain: true) else {
-                try await session.refuse("its replicas cannot be re-homed: no other primary", action: action, nodes: [target])
-            }
-            let joiner = NodeJoiner(links: session.links)
-            let printer = session.progressPrinter()
-            for move in plan.replicaMoves {
-                guard let replica = session.snapshot.node(id: move.replicaId), let primary = session.snapshot.node(id: move.newPrimaryId) else { continue }
-                do {
-                    let command = try await joiner.replicate(replica.address, primaryId: primary.id) { line, done in printer(line, done) }
-                    print("\(replica.address) now replicates \(primary.address)")
-                    session.record(action, nodes: [replica, primary], commands: [command], outcome: .succeeded, detail: "replica \(replica.address) re-homed to \(primary.address)")
-                } catch {
-                    printer("", true)
-                    try await session.stop(error, step: "re-homing replica \(replica.address)", action: action, nodes: [target, replica], commands: [])
-                }
-            }
-        }
-        _ = try await session.forgetEverywhere([target.id], on: others.map(\.address), action: action, involved: [target])
-        do {
-            let command = try await NodeReset.reset(target.address, links: session.links)
-            session.record(action, nodes: [target], commands: [command], outcome: .succeeded, detail: "\(target.address) reset: it knows no other node and has a new id")
-            print("\(target.address) reset (CLUSTER RESET HARD): it cannot rejoin by gossip")
-        } catch {
-            try await session.stop(error, step: "CLUSTER RESET on \(target.address) (it is forgotten by the cluster; reset or stop it by hand before the 60 s ban ends)",
-                                   action: action, nodes: [target], commands: [])
-        }
-        if shutdown {
-            do {
-                let command = try await NodeReset.shutdown(target.address, links: session.links)
-                session.record(action, nodes: [target], commands: [command], outcome: .succeeded, detail: "\(target.address) stopped")
-                print("\(target.address) stopped")
-            } catch {
-                try await session.stop(error, step: "SHUTDOWN", action: action, nodes: [target], commands: [])
-            }
+        let snapshot = session.snapshot
+        try await session.runSteps(action: action) { steps in
+            try await steps.remove(target, snapshot: snapshot, others: others, shutdown: shutdown)
         }
         session.record(action, nodes: [target], commands: [], outcome: .succeeded, detail: "\(target.address) removed: no remaining node lists it")
         print("removed \(target.address): no remaining node lists it")
     }
 
     public static func summary(_ plan: NodeRemovalPlan, snapshot: ClusterSnapshot) -> String {
-        var parts = ["remove \(plan.node.address) \(plan.node.id.prefix(8))"]
-        if plan.slotsDrained > 0 { parts.append("drain \(plan.slotsDrained) slots") }
-        if !plan.replicaMoves.isEmpty { parts.append("re-home \(plan.replicaMoves.count) replica(s)") }
-        parts.append("forget on \(plan.forgetOn.count) nodes, then reset it")
-        return parts.joined(separator: ", ")
+        NodeRemovalPlanText.summary(plan, snapshot: snapshot)
     }
 
     public static func lines(_ plan: NodeRemovalPlan, snapshot: ClusterSnapshot) -> [String] {
-        func name(_ id: String) -> String { snapshot.node(id: id).map { "\($0.address)" } ?? String(id.prefix(8)) }
-        let node = plan.node
-        var lines = ["plan: remove \(node.address) \(node.id.prefix(8)) (\(node.isPrimary ? "primary, \(node.slotCount) slots" : "replica of \(name(node.primaryId ?? "?"))"))"]
-        if let drain = plan.drain {
-            lines.append("  1. drain \(drain.slotsMoved) slots through the migration engine:")
-            for move in drain.moves { lines.append("       -> \(name(move.toId)): \(move.slots.count) slots \(SnapshotDiff.describe(move.ranges))") }
-        }
-        for move in plan.replicaMoves {
-            lines.append("  - CLUSTER REPLICATE: \(name(move.replicaId)) follows \(name(move.newPrimaryId)) instead")
-        }
-        lines.append("  - CLUSTER FORGET \(node.id.prefix(8)) on \(plan.forgetOn.count) nodes within the 60 s ban window, until none lists it")
-        lines.append("  - CLUSTER RESET HARD on \(node.address), so it cannot rejoin by gossip")
-        return lines
+        NodeRemovalPlanText.lines(plan, snapshot: snapshot)
     }
 }

@@ -14,9 +14,7 @@ extension ActionSession {
     /// Refuses (exit 1, journaled) while the cluster has error findings other than those about
     /// `allowing` (the dead node the action is there to clear).
     public func refuseOtherProblems(allowing ids: Set<String>, action: String, verb: String, nodes: [SnapshotNode]) async throws {
-        let problems = ActionPreconditions.blockingProblems(snapshot).filter { finding in
-            finding.nodes.isEmpty || !Set(finding.nodes).isSubset(of: ids)
-        }
+        let problems = ActionPreconditions.blockingProblems(snapshot, exceptAbout: ids)
         guard !problems.isEmpty else { return }
         let refusal = ActionPreconditions.refusal(problems, snapshot: snapshot, action: verb)
         try await refuse(refusal, action: action, nodes: nodes)
@@ -49,24 +47,12 @@ extension ActionSession {
 
     /// CLUSTER FORGET of `ghosts` on `nodes`, with progress; journaled as one step.
     public func forgetEverywhere(_ ids: [String], on nodes: [NodeAddress], action: String, involved: [SnapshotNode]) async throws -> [String] {
-        let printer = progressPrinter()
-        do {
-            let outcome = try await NodeForgetter(links: links).forget(ids, on: nodes) { line, done in printer(line, done) }
-            let detail = "forgotten by all \(nodes.count) live nodes in \(outcome.rounds) round\(outcome.rounds == 1 ? "" : "s"), \(String(format: "%.1f", outcome.seconds)) s: \(ids.map { String($0.prefix(8)) }.joined(separator: ", "))"
-            record(action, nodes: involved, commands: outcome.commands, outcome: .succeeded, detail: detail)
-            return outcome.commands
-        } catch {
-            printer("", true)
-            try await stop(error, step: "forget", action: action, nodes: involved, commands: [])
-        }
+        try await runSteps(action: action) { steps in try await steps.forget(ids, on: nodes, involved: involved) }
     }
 
     /// Judges one node for forgetting, right now: fresh views from every live member and a TCP try.
     public func ghostRefusal(_ id: String, views: [MembershipView]) async -> String? {
-        if let refusal = GhostFinder.refusal(id, views: views) { return refusal }
-        guard let address = GhostFinder.ghost(id, views: views)?.address else { return nil }
-        let accepts = await MembershipReader.acceptsConnections(address, options: await links.connectionOptions)
-        return GhostFinder.refusal(id, views: views, acceptsConnections: accepts)
+        await MembershipSteps.ghostRefusal(id, views: views, links: links)
     }
 
     /// Fresh CLUSTER NODES from every live member; a member that stopped answering refuses the action.

@@ -23,30 +23,26 @@ extension ActionSession {
     }
 
     /// MEET through a live member, wait until every member knows it (and it knows them), then
-    /// REPLICATE when asked. Each step journaled; a failure stops with what was done so far.
+    /// REPLICATE when asked (MembershipSteps). Each step journaled; a failure stops with what was done so far.
     public func join(_ candidate: CandidateNode, replicaOf primary: SnapshotNode?, members: [SnapshotNode], action: String) async throws {
-        let joiner = NodeJoiner(links: links)
+        try await runSteps(action: action) { steps in try await steps.join(candidate, replicaOf: primary, members: members) }
+    }
+
+    /// The shared membership steps, printing progress and journaling as `action`; a failed step
+    /// is journaled and ends the command with exit 1.
+    public func runSteps<T>(action: String, _ body: (MembershipSteps) async throws -> T) async throws -> T {
         let printer = progressPrinter()
-        let introducer = members.first { $0.isPrimary } ?? members[0]
-        let label = "\(candidate.address) \(candidate.id?.prefix(8) ?? "")"
+        let steps = MembershipSteps(
+            links: links,
+            record: { [self] nodes, commands, detail in record(action, nodes: nodes, commands: commands, outcome: .succeeded, detail: detail) },
+            progress: { line, done in printer(line, done) },
+            said: { line in print(line) }
+        )
         do {
-            let meet = try await joiner.meet(candidate, via: introducer.address)
-            record(action, nodes: [introducer], commands: [meet], outcome: .succeeded, detail: "\(label) met through \(introducer.address)")
-            try await joiner.waitUntilKnown(candidate.id ?? "", candidate: candidate.address, members: members.map(\.address)) { line, done in printer(line, done) }
-            record(action, nodes: members, commands: [], outcome: .succeeded, detail: "every one of \(members.count) nodes knows \(label)")
-            print("\(candidate.address) joined: every node knows it")
-        } catch {
+            return try await body(steps)
+        } catch let failure as MembershipStepFailure {
             printer("", true)
-            try await stop(error, step: "joining \(candidate.address)", action: action, nodes: [introducer], commands: [])
-        }
-        guard let primary else { return }
-        do {
-            let command = try await joiner.replicate(candidate.address, primaryId: primary.id) { line, done in printer(line, done) }
-            record(action, nodes: [primary], commands: [command], outcome: .succeeded, detail: "\(label) replicates \(primary.address), link up")
-            print("\(candidate.address) replicates \(primary.address) (first sync done)")
-        } catch {
-            printer("", true)
-            try await stop(error, step: "making \(candidate.address) a replica of \(primary.address)", action: action, nodes: [primary], commands: [])
+            try await stop(failure.underlying, step: failure.step, action: action, nodes: failure.nodes, commands: [])
         }
     }
 

@@ -63,6 +63,8 @@ public actor ClusterPoller {
         let strays = Set(seeds).subtracting(targets).subtracting(named)
         if !strays.isEmpty { reports += await pollAll(strays) }
 
+        // A node that left (forgotten everywhere and reset) still answers, but nobody lists it.
+        reports = DepartedReports.withoutDeparted(reports, seeds: Set(seeds))
         // In address order, not in order of arrival: the assembly's voters are then the same list
         // from tick to tick, which is what lets it reuse its reading of their views.
         reports.sort { $0.address < $1.address }

@@ -42,6 +42,25 @@ public struct NodeJoiner: Sendable {
         }
     }
 
+    /// Waits until the new node's own CLUSTER INFO says cluster_state:ok: a new primary knows every
+    /// member before it has learned who owns every slot, and until then it answers CLUSTERDOWN, so
+    /// a migration onto it (a rebalance right after the join) would fail its first MIGRATE.
+    public func waitUntilServing(_ candidate: NodeAddress, seconds: Int = 60, progress: @escaping @Sendable (String, Bool) -> Void) async throws {
+        let started = ContinuousClock.now
+        var attempts = 0
+        while true {
+            attempts += 1
+            let reply = try? await links.connection(candidate).run("CLUSTER INFO", [["CLUSTER", "INFO"]])[0]
+            let ok = reply?.string?.contains("cluster_state:ok") == true
+            progress("join: the new node's cluster state is \(ok ? "ok" : "not ok yet (it is still learning the slot owners)")", ok)
+            if ok { return }
+            if ContinuousClock.now - started > .seconds(seconds) && attempts >= 50 {
+                throw ActionError.timedOut("the new node's cluster_state is not ok after \(seconds) s (see its log)")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// CLUSTER REPLICATE on the new node, then waits until its link to the primary is up (first sync done).
     public func replicate(_ candidate: NodeAddress, primaryId: String, seconds: Int = 300, progress: @escaping @Sendable (String, Bool) -> Void) async throws -> String {
         let command = ["CLUSTER", "REPLICATE", primaryId]

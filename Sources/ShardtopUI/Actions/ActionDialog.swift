@@ -6,6 +6,7 @@ public enum ActionDialog: Sendable, Equatable {
     case failover(FailoverDialog)
     case migration(MigrationDialog)
     case backup(BackupDialog)
+    case membership(MembershipDialog)
 }
 
 /// The failover preflight and the operator's choice of mode (and typed confirmation, when needed).
@@ -73,12 +74,14 @@ public struct Operations: Sendable, Equatable {
     public var defaultFailed: Set<String> = []
     public var migration: MigrationRun?
     public var backup: BackupRun?
+    /// A node being added, removed, forgotten or replaced.
+    public var membership: MembershipRun?
     /// Numbers survey requests, so an answer is matched to the dialog that asked.
     public var surveyCounter = 0
 
     public init() {}
 
-    public var isBusy: Bool { migration != nil || backup != nil || failovers.values.contains { !$0.phase.isFinished } }
+    public var isBusy: Bool { migration != nil || backup != nil || membership != nil || failovers.values.contains { !$0.phase.isFinished } }
 }
 
 /// A running migration as the dashboard shows it.

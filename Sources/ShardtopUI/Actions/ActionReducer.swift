@@ -106,6 +106,10 @@ enum ActionReducer {
             return effects
         case .backup(let backup):
             return BackupReducer.key(key, backup, &state)
+        case .membership(var membership):
+            let effects = MembershipReducer.key(key, &membership, &state)
+            if case .membership = state.dialog { state.dialog = .membership(membership) }
+            return effects
         }
     }
 

@@ -42,6 +42,7 @@ struct DialogContent {
         case .failover(let failover): failoverContent(failover)
         case .migration(let migration): migrationContent(migration, state: state)
         case .backup(let backup): BackupReducer.content(backup)
+        case .membership(let membership): membershipContent(membership, state: state)
         }
     }
 

@@ -14,6 +14,7 @@ enum OperationsBar {
                 lines.append(("migrating \(run.summary): starting", .info))
             }
         }
+        if let membership = state.operations.membership { lines.append((MembershipReducer.barLine(membership), .info)) }
         if let backup = state.operations.backup { lines.append((BackupReducer.barLine(backup), backup.progress.failed > 0 ? .warning : .info)) }
         for tracking in state.operations.failovers.values.sorted(by: { $0.sentAt < $1.sentAt }) where !tracking.phase.isFinished {
             let elapsed = max(0, state.now - tracking.sentAt)
