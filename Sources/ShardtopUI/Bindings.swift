@@ -22,10 +22,11 @@ public enum Bindings {
     /// Acting, and the ACL user may run what the action sends (ActionAccess).
     static let failingOver: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.failover }
     static let moving: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.migration }
+    static let changingMembership: @Sendable (AppState) -> String? = { state in acting(state) ?? state.actionAccess.membership }
 
     /// `N`: a new lab server can only be started by `shardtop lab`.
     static let labAdding: @Sendable (AppState) -> String? = { state in
-        acting(state) ?? (state.isLab ? nil : "only in a lab (`shardtop lab`); A adds a running node by address")
+        changingMembership(state) ?? (state.isLab ? nil : "only in a lab (`shardtop lab`); A adds a running node by address")
     }
 
     static let liveOnly: @Sendable (AppState) -> String? = { state in
@@ -95,11 +96,11 @@ public enum Bindings {
         Binding([.character("[")], label: "seek -10s", help: "Replay: jump 10 s back.", action: .replayKey(.seek(seconds: -10)), disabledReason: replaying),
         Binding([.character("}")], label: "seek +60s", help: "Replay: jump a minute forward.", action: .replayKey(.seek(seconds: 60)), disabledReason: replaying),
         Binding([.character("{")], label: "seek -60s", help: "Replay: jump a minute back.", action: .replayKey(.seek(seconds: -60)), disabledReason: replaying),
-        Binding([.character("A")], scope: .screen(.nodes), label: "add node", help: "Add a running, empty node by address, as an empty primary or a replica of the selected primary (Tab); preflight and plan preview first.", danger: .destructive, action: .addNode, disabledReason: acting),
+        Binding([.character("A")], scope: .screen(.nodes), label: "add node", help: "Add a running, empty node by address, as an empty primary or a replica of the selected primary (Tab); preflight and plan preview first.", danger: .destructive, action: .addNode, disabledReason: changingMembership),
         Binding([.character("N")], scope: .screen(.nodes), label: "lab add", help: "Lab only: start a new lab server and add it, as a replica of the selected primary or an empty primary (Tab).", danger: .destructive, action: .labAddNode, disabledReason: labAdding),
-        Binding([.character("D")], scope: .screen(.nodes), label: "remove node", help: "Remove the selected node: re-home its replicas, FORGET it everywhere, reset it (a slot owner is offered a drain; the last healthy replica needs typed words).", danger: .destructive, action: .removeNode, disabledReason: acting),
-        Binding([.character("R")], scope: .screen(.nodes), label: "replace", help: "On a failed node's row: a new node (in a lab, a new lab server) replicates the right primary and the dead one is forgotten everywhere.", danger: .destructive, action: .replaceNode, disabledReason: acting),
-        Binding([.character("f")], scope: .screen(.overview), label: "forget ghosts", help: "Forget the failed nodes that own nothing (a destroyed machine), on every live node; a node any live node still sees connected is refused.", danger: .destructive, action: .forgetGhosts, disabledReason: acting),
+        Binding([.character("D")], scope: .screen(.nodes), label: "remove node", help: "Remove the selected node: re-home its replicas, FORGET it everywhere, reset it (a slot owner is offered a drain; the last healthy replica needs typed words).", danger: .destructive, action: .removeNode, disabledReason: changingMembership),
+        Binding([.character("R")], scope: .screen(.nodes), label: "replace", help: "On a failed node's row: a new node (in a lab, a new lab server) replicates the right primary and the dead one is forgotten everywhere.", danger: .destructive, action: .replaceNode, disabledReason: changingMembership),
+        Binding([.character("f")], scope: .screen(.overview), label: "forget ghosts", help: "Forget the failed nodes that own nothing (a destroyed machine), on every live node; a node any live node still sees connected is refused.", danger: .destructive, action: .forgetGhosts, disabledReason: changingMembership),
         Binding([.character("C")], scope: .screen(.nodes), label: "lab resume", help: "Lab only: SIGCONT the selected node.", danger: .caution, action: .labResume, disabledReason: labOnly),
     ]
 

@@ -1,3 +1,7 @@
+// A plain `swift build -c release` builds every non-test target, this one included, and the
+// Testing module is only on the search path when tests are built: without the guard the README's
+// release build stopped here with "no such module 'Testing'".
+#if canImport(Testing)
 import Testing
 
 /// Suites that must not run beside others of their kind, on this 2-core machine:
@@ -53,3 +57,4 @@ public actor SuiteGate {
         }
     }
 }
+#endif

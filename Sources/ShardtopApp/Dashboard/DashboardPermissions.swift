@@ -43,9 +43,10 @@ public final class DashboardPermissions: @unchecked Sendable {
         let touches = ActionPermissions.dashboardTouches(snapshot)
         let failover = await ACLPreflight.check(touches.failover, links: links)
         let migration = await ACLPreflight.check(touches.migration, links: links)
+        let membership = await ACLPreflight.check(ActionPermissions.dashboardMembershipTouches(snapshot), links: links)
         await links.close()
-        let unchecked = ACLPreflightResult(user: failover.user, unchecked: failover.unchecked + migration.unchecked)
+        let unchecked = ACLPreflightResult(user: failover.user, unchecked: failover.unchecked + migration.unchecked + membership.unchecked)
         store?.dispatch(.actionAccessChecked(ActionAccess(failover: failover.denialReason, migration: migration.denialReason,
-                                                          note: unchecked.uncheckedNote)))
+                                                          membership: membership.denialReason, note: unchecked.uncheckedNote)))
     }
 }

@@ -27,6 +27,14 @@ extension ACLRequirement {
 }
 
 extension ActionPermissions {
+    /// What the dashboard's membership keys (add, remove, replace, forget) may send to any live
+    /// node, checked up front so a denied user sees the keys disabled with the missing rule. Each
+    /// action's own preflight still checks its exact touches before anything is sent.
+    public static func dashboardMembershipTouches(_ snapshot: ClusterSnapshot) -> [ACLTouch] {
+        let requirements: [ACLRequirement] = [.clusterMeet, .clusterForget, .clusterReplicate, .clusterReset, .clusterNodes] + lease
+        return snapshot.nodes.filter { !$0.isUnknownSeed && $0.isReachable }.map { ACLTouch(node: $0.address, requirements: requirements) }
+    }
+
     /// Forgetting ghosts: FORGET and the re-reads that confirm it, on every live node.
     public static func touches(forgettingOn nodes: [NodeAddress]) -> [ACLTouch] {
         nodes.map { ACLTouch(node: $0, requirements: [.clusterForget, .clusterNodes] + lease) }

@@ -7,12 +7,15 @@ public struct ActionAccess: Sendable, Equatable {
     public var failover: String?
     /// Why M, m and B are disabled.
     public var migration: String?
+    /// Why A, N, D, R and f (adding, removing, replacing, forgetting nodes) are disabled.
+    public var membership: String?
     /// Commands that could not be checked: said once, never a reason to disable a key.
     public var note: String?
 
-    public init(failover: String? = nil, migration: String? = nil, note: String? = nil) {
+    public init(failover: String? = nil, migration: String? = nil, membership: String? = nil, note: String? = nil) {
         self.failover = failover
         self.migration = migration
+        self.membership = membership
         self.note = note
     }
 }

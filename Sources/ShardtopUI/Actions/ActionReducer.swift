@@ -261,9 +261,10 @@ enum ActionReducer {
             dialog.stage = .refused(["refusing to move slots: \(denied)"])
             state.dialog = .migration(dialog)
         }
-        if let reason = access.failover ?? access.migration {
-            let off = [access.failover.map { _ in "failover" }, access.migration.map { _ in "migration" }].compactMap { $0 }
-            state.status = "\(off.joined(separator: " and ")) disabled: \(reason)"
+        if let reason = access.failover ?? access.migration ?? access.membership {
+            let off = [access.failover.map { _ in "failover" }, access.migration.map { _ in "migration" },
+                       access.membership.map { _ in "node changes" }].compactMap { $0 }
+            state.status = "\(off.joined(separator: ", ")) disabled: \(reason)"
         } else if let note = access.note {
             state.status = note
         }

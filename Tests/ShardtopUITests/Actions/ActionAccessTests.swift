@@ -6,6 +6,7 @@ import Testing
 /// the refusal as their reason, the way --read-only disables them all.
 @Suite struct ActionAccessTests {
     let denied = "ACL user shardtop-watch may not run CLUSTER FAILOVER on 127.0.0.1:7004 (add +cluster|failover to that user)"
+    let deniedMeet = "ACL user shardtop-watch may not run CLUSTER MEET on 127.0.0.1:7001 (add +cluster|meet to that user)"
     let deniedMove = "ACL user shardtop-watch may not run CLUSTER GETKEYSINSLOT on 127.0.0.1:7001 (add +cluster|getkeysinslot to that user)"
 
     func replicaSelected() -> AppState {
@@ -27,9 +28,22 @@ import Testing
         #expect(state.dialog != nil, "\(state.status ?? "")")
     }
 
-    @Test func deniedMigrationDisablesEveryMoveKey() {
+    @Test func deniedMembershipDisablesOnlyTheNodeKeys() {
         var state = replicaSelected()
-        _ = Reducer.reduce(&state, .actionAccessChecked(ActionAccess(failover: denied, migration: deniedMove)))
+        _ = Reducer.reduce(&state, .actionAccessChecked(ActionAccess(membership: deniedMeet)))
+        #expect(state.status == "node changes disabled: \(deniedMeet)")
+        for key in ["A", "D", "R"] {
+            let binding = Bindings.all.first { $0.scope == .screen(.nodes) && $0.keys.contains(.character(Character(key))) }
+            #expect(binding?.disabledReason(state) == deniedMeet, "\(key)")
+        }
+        state.nodes.selected = NodesScreenModel.rows(state).firstIndex { $0.role == .primary }!
+        _ = Reducer.handle(key: .character("M"), state: &state)
+        #expect(state.dialog != nil, "moving slots is another kind of action: \(state.status ?? "")")
+    }
+
+    @Test func aMonitoringUserHasEveryDestructiveKeyDisabled() {
+        var state = replicaSelected()
+        _ = Reducer.reduce(&state, .actionAccessChecked(ActionAccess(failover: denied, migration: deniedMove, membership: deniedMeet)))
         for binding in Bindings.all where binding.danger == .destructive && !binding.label.hasPrefix("lab") {
             #expect(binding.disabledReason(state) != nil, "\(binding.label) is not disabled for a monitoring user")
         }
