@@ -58,7 +58,7 @@ public enum ClusterCheck {
                 // A failed node that owns nothing and does not answer here is likely gone for good
                 // (a destroyed machine): the cluster never drops it by itself, so say what does.
                 let gone = node.error != nil && node.slotCount == 0
-                let hint = gone ? "; it owns no slots and does not answer: if it is gone for good, `shardtop forget` clears it everywhere" : ""
+                let hint = gone ? "; it owns no slots and does not answer: if it is gone for good, `shardtop forget` (f on the dashboard's Overview) clears it everywhere" : ""
                 findings.append(Finding(severity: .error, code: "node-failed", message: "\(node.address) is marked failed by the cluster\(hint)", nodes: [node.id]))
             case .unreachable:
                 let reason = node.error ?? "no answer"

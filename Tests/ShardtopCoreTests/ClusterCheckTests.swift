@@ -49,7 +49,7 @@ import ShardtopCore
         let reports = cluster.reports(unreachable: [replica], flagsFor: { $0.id == replica ? [.fail] : [] })
         let snapshot = SnapshotAssembler.assemble(reports: reports, previous: nil, now: 1)
         let failed = ClusterCheck.findings(snapshot).first { $0.code == "node-failed" }
-        #expect(failed?.message.contains("`shardtop forget` clears it everywhere") == true, "\(String(describing: failed))")
+        #expect(failed?.message.contains("`shardtop forget` (f on the dashboard's Overview) clears it everywhere") == true, "\(String(describing: failed))")
 
         let primary = "a".padded
         let down = cluster.reports(unreachable: [primary], flagsFor: { $0.id == primary ? [.fail] : [] })
