@@ -119,7 +119,9 @@ struct BenchRebalanceCommand: AsyncParsableCommand {
                 throw BenchFailure("no primary left to drain")
             }
             let keys = try await BenchDrainCommand.dbsize(victim.address)
-            let before = try await cluster.totalKeys()
+            // Over the primaries of now, not the connections made at the start: a drained primary
+            // becomes a replica and then holds a copy of its new primary's keys.
+            let before = try await Self.keysOnPrimaries(snapshot)
             guard before == total else { throw BenchFailure("before run \(index + 1): \(before) keys on the primaries, expected \(total)") }
             let seed = "\(lab.seed)"
             let (program, arguments): (String, [String]) = tool == .shardtop
@@ -148,8 +150,7 @@ struct BenchRebalanceCommand: AsyncParsableCommand {
         while true {
             try Task.checkCancellation()
             let snapshot = await poller.tick().snapshot
-            var keys = 0
-            for primary in snapshot.primaries where primary.isReachable { keys += (try? await BenchDrainCommand.dbsize(primary.address)) ?? 0 }
+            let keys = (try? await Self.keysOnPrimaries(snapshot)) ?? 0
             if let bad = BenchSnapshotCommand.problem(snapshot, expected: cluster.expectedNodes) {
                 problem = bad
             } else if let open = snapshot.openSlots.first {
@@ -170,6 +171,12 @@ struct BenchRebalanceCommand: AsyncParsableCommand {
             if ContinuousClock.now > deadline { throw BenchFailure("after a run, not settled within 90 s: \(problem)") }
             try await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    static func keysOnPrimaries(_ snapshot: ClusterSnapshot) async throws -> Int {
+        var keys = 0
+        for primary in snapshot.primaries where primary.isReachable { keys += try await BenchDrainCommand.dbsize(primary.address) }
+        return keys
     }
 
     static func table(_ runs: [Run], nodes: Int, keysPerSlot: Int) -> String {

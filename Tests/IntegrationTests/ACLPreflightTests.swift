@@ -178,7 +178,7 @@ import ShardtopLab
         try session.start(width: 220, height: 40, command: "SHARDTOP_PASSWORD=\(password) \(CLI.binaryPath) \(lab.seed) --user \(ACLUserLines.monitoringUser) --interval 0.5; echo EXITED=$?; sleep 30")
         defer { session.kill() }
 
-        let disabled = try await session.waitFor(timeout: 30) { $0.contains("6 nodes") && $0.contains("failover and migration disabled") }
+        let disabled = try await session.waitFor(timeout: 30) { $0.contains("6 nodes") && $0.contains("read-only by ACL") }
         #expect(disabled.contains("cluster ok") && disabled.contains("+cluster|failover"), "\(disabled)")
         session.send("2")
         _ = try await session.waitFor(timeout: 10) { $0.contains("ADDRESS") }

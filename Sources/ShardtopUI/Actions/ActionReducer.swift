@@ -264,7 +264,8 @@ enum ActionReducer {
         if let reason = access.failover ?? access.migration ?? access.membership {
             let off = [access.failover.map { _ in "failover" }, access.migration.map { _ in "migration" },
                        access.membership.map { _ in "node changes" }].compactMap { $0 }
-            state.status = "\(off.joined(separator: ", ")) disabled: \(reason)"
+            // All three off is a monitoring user: said short, so the reason's rule still fits the line.
+            state.status = off.count == 3 ? "read-only by ACL: \(reason)" : "\(off.joined(separator: " and ")) disabled: \(reason)"
         } else if let note = access.note {
             state.status = note
         }
