@@ -124,11 +124,13 @@ import ShardtopCore
         #expect(batch?.lines.allSatisfy(\.isParsed) == true)
         // Through the stream the batch may wait for a pool thread while other suites run (seen: 15 s
         // with every integration suite starting labs at once), so only a loose bound is checked here;
-        // the read itself is bounded above. Likewise RSS is the whole test process's: reading the file
-        // whole would add 200 MB, so 64 MB still proves the tail alone was read.
+        // the read itself is bounded above. Likewise RSS is the whole test process's, other suites'
+        // allocations included (a fresh-clone CI run saw +73 MB while they ran): reading the file
+        // whole would add 200 MB, so 150 MB still proves the tail alone was read, and bytesRead
+        // says so exactly.
         #expect(elapsed < .seconds(30))
         #expect(bytesRead <= 64 * 1024)
-        #expect(rssAfter - rssBefore < 64 * 1024)
+        #expect(rssAfter - rssBefore < 150 * 1024)
     }
 
     private func residentKilobytes() -> Int {
