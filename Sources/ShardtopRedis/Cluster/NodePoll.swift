@@ -49,14 +49,20 @@ public enum NodePoll {
     static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {
         guard replies.count == 3 else { throw RedisClientError.unexpectedReply("expected 3 replies, got \(replies.count)") }
         let nodesText = try text(replies[0], command: "CLUSTER NODES")
-        let infoText = try text(replies[1], command: "CLUSTER INFO")
-        let serverText = try text(replies[2], command: "INFO")
+        let clusterInfo = try bytes(replies[1], command: "CLUSTER INFO")
+        let serverInfo = try bytes(replies[2], command: "INFO")
         let parsed = try ParsedTopology.read(nodesText, reusing: last)
         return (.answered(
             topology: parsed.entries,
-            clusterInfo: ClusterInfoParser.parse(infoText),
-            info: ServerInfoParser.parse(serverText)
+            clusterInfo: ClusterInfoParser.parse(bytes: clusterInfo),
+            info: ServerInfoParser.parse(bytes: serverInfo)
         ), parsed)
+    }
+
+    /// The reply's bytes for the INFO parsers, which read bytes: a bulk string is not copied into a String first.
+    private static func bytes(_ reply: RESPValue, command: String) throws -> [UInt8] {
+        if case .bulkString(let bytes) = reply { return bytes }
+        return Array(try text(reply, command: command).utf8)
     }
 
     private static func text(_ reply: RESPValue, command: String) throws -> String {

@@ -4,7 +4,15 @@ import ShardtopCore
 /// defaults instead of failing the whole poll.
 public enum ClusterInfoParser {
     public static func parse(_ text: String) -> ClusterInfoReport {
-        let fields = InfoFields(text)
+        parse(InfoFields(text))
+    }
+
+    /// The reply's bytes as they came off the wire.
+    public static func parse(bytes: [UInt8]) -> ClusterInfoReport {
+        parse(InfoFields(bytes: bytes))
+    }
+
+    private static func parse(_ fields: InfoFields) -> ClusterInfoReport {
         func int(_ key: String) -> Int { fields.int(key) ?? 0 }
         func int64(_ key: String) -> Int64 { fields.int64(key) ?? 0 }
 
