@@ -48,10 +48,10 @@ public enum NodePoll {
 
     static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {
         guard replies.count == 3 else { throw RedisClientError.unexpectedReply("expected 3 replies, got \(replies.count)") }
-        let nodesText = try text(replies[0], command: "CLUSTER NODES")
+        let nodes = try bytes(replies[0], command: "CLUSTER NODES")
         let clusterInfo = try bytes(replies[1], command: "CLUSTER INFO")
         let serverInfo = try bytes(replies[2], command: "INFO")
-        let parsed = try ParsedTopology.read(nodesText, reusing: last)
+        let parsed = try ParsedTopology.read(bytes: nodes, reusing: last)
         return (.answered(
             topology: parsed.entries,
             clusterInfo: ClusterInfoParser.parse(bytes: clusterInfo),
@@ -59,7 +59,7 @@ public enum NodePoll {
         ), parsed)
     }
 
-    /// The reply's bytes for the INFO parsers, which read bytes: a bulk string is not copied into a String first.
+    /// The reply's bytes for the parsers, which read bytes: a bulk string is not copied into a String first.
     private static func bytes(_ reply: RESPValue, command: String) throws -> [UInt8] {
         if case .bulkString(let bytes) = reply { return bytes }
         return Array(try text(reply, command: command).utf8)

@@ -14,12 +14,15 @@ struct ParsedTopology: Sendable {
     let reused: Bool
 
     static func read(_ text: String, reusing last: ParsedTopology?) throws -> ParsedTopology {
-        var text = text
-        let (token, byteCount) = text.withUTF8 { bytes in (Self.token(bytes), bytes.count) }
+        try read(bytes: Array(text.utf8), reusing: last)
+    }
+
+    static func read(bytes: [UInt8], reusing last: ParsedTopology?) throws -> ParsedTopology {
+        let (token, byteCount) = bytes.withUnsafeBufferPointer { bytes in (Self.token(bytes), bytes.count) }
         if let last, last.token == token, last.byteCount == byteCount {
             return ParsedTopology(token: token, byteCount: byteCount, entries: last.entries, reused: true)
         }
-        let entries = try ClusterNodesParser.parse(text)
+        let entries = try ClusterNodesParser.parse(bytes: bytes)
         guard entries.contains(where: { $0.flags.contains(.myself) }) else {
             throw RedisClientError.unexpectedReply("CLUSTER NODES has no myself line")
         }

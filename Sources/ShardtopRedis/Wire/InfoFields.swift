@@ -156,26 +156,7 @@ struct InfoFields {
     }
 
     static func decimal(_ digits: ArraySlice<UInt8>) -> Int64? {
-        var index = digits.startIndex
-        var negative = false
-        if index < digits.endIndex, digits[index] == UInt8(ascii: "-") || digits[index] == UInt8(ascii: "+") {
-            negative = digits[index] == UInt8(ascii: "-")
-            index += 1
-        }
-        guard index < digits.endIndex else { return nil }
-        var value: Int64 = 0
-        while index < digits.endIndex {
-            let digit = digits[index] &- 0x30
-            guard digit <= 9 else { return nil }
-            // Accumulate negatively so Int64.min still fits; a hostile reply must not trap.
-            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowB) = shifted.subtractingReportingOverflow(Int64(digit))
-            guard !overflowA, !overflowB else { return nil }
-            value = next
-            index += 1
-        }
-        if negative { return value }
-        return value == .min ? nil : -value
+        digits.withUnsafeBufferPointer { WireBytes.decimal(0..<$0.count, in: $0) }
     }
 }
 
