@@ -11,14 +11,18 @@ public enum DepartedReports {
             ownIds[report.address] = own.id
         }
         guard ownIds.count > 1 else { return reports }
-        var listedBy: [String: Int] = [:]
-        for report in reports {
+        // Usually the first view already lists every other node and the second lists the first,
+        // so the scan stops after about two views instead of reading all N of them (N^2 ids).
+        var unlisted = Set(ownIds.values)
+        scan: for report in reports {
             guard case .answered(let topology, _, _) = report.outcome else { continue }
-            for entry in topology where !entry.flags.contains(.myself) { listedBy[entry.id, default: 0] += 1 }
+            for entry in topology where !entry.flags.contains(.myself) {
+                if unlisted.remove(entry.id) != nil, unlisted.isEmpty { break scan }
+            }
         }
         return reports.filter { report in
             guard let id = ownIds[report.address], !seeds.contains(report.address) else { return true }
-            return listedBy[id, default: 0] > 0
+            return !unlisted.contains(id)
         }
     }
 }
