@@ -13,12 +13,12 @@ struct BenchBackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Backup wall time against BGSAVE by hand with redis-cli; restore drill time.",
         discussion: """
-        Starts a lab (default 15x1), fills it with --keys keys (MSET per slot, pipelined), waits
-        for the replicas to catch up, then alternates A (`shardtop backup SEED --yes`: BGSAVE on
-        every replica, followed to the end, files copied and hashed, manifest written) and B (a bash
-        loop: `redis-cli BGSAVE` on every replica, then `redis-cli INFO persistence` every 0.1 s
-        until rdb_bgsave_in_progress:0 and rdb_last_bgsave_status:ok on each). Prints the medians
-        and the A/B ratio (target <= 1.1x), then times `shardtop lab --restore MANIFEST --check-only`
+        Starts a lab (default 15x1), fills it with --keys keys (MSET per slot, pipelined), waits \
+        for the replicas to catch up, then alternates A (`shardtop backup SEED --yes`: BGSAVE on \
+        every replica, followed to the end, files copied and hashed, manifest written) and B (a bash \
+        loop: `redis-cli BGSAVE` on every replica, then `redis-cli INFO persistence` every 0.1 s \
+        until rdb_bgsave_in_progress:0 and rdb_last_bgsave_status:ok on each). Prints the medians \
+        and the A/B ratio (target <= 1.1x), then times `shardtop lab --restore MANIFEST --check-only` \
         on the last A backup. Build with -c release first.
         """
     )

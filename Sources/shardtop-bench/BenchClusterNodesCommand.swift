@@ -19,8 +19,8 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
         discussion: """
         Examples:
           .build/release/shardtop-bench cluster-nodes
-          .build/release/shardtop-bench cluster-nodes --nodes 100,250,500,1000 --repetitions 9
-          .build/release/shardtop-bench cluster-nodes --nodes 500 --seed 127.0.0.1:30001
+          shardtop-bench cluster-nodes --nodes 100,250,500,1000 --repetitions 9
+          shardtop-bench cluster-nodes --nodes 500 --seed 127.0.0.1:30001
         """
     )
 

@@ -16,17 +16,17 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         commandName: "dashboard",
         abstract: "Live dashboard vs htop -d 10 (CPU, RSS, tty bytes/s) and 1000-node render time.",
         discussion: """
-        Starts a lab cluster and waits until every node is ok. Then runs `shardtop SEED --interval 1`
-        (this binary) and `htop -d 10` at the same time, each on its own 120x40 pseudo-terminal
-        (TERM=xterm-256color, LANG=C.UTF-8), warms up for 5 s (the first full draw is excluded),
-        and measures for --seconds: CPU % of one core (utime+stime of the whole process, every thread,
-        from /proc/PID/stat over the wall time), RSS (VmRSS), bytes written to each tty per second
-        while nothing runs on the cluster, and each thread's wake-ups per second (voluntary and
-        involuntary context switches from /proc/PID/task/*/status). Then the same again at
-        --fast-interval (default 0.25 s) beside htop at the nearest delay it can do that is not more
-        often (-d 3).
-        Both are quit with q, the lab is stopped, and DashboardRenderer.render is timed on every
-        screen of a synthetic 500x1 snapshot. Targets: CPU and tty bytes/s <= htop's, render <= 5 ms
+        Starts a lab cluster and waits until every node is ok. Then runs `shardtop SEED --interval 1` \
+        (this binary) and `htop -d 10` at the same time, each on its own 120x40 pseudo-terminal \
+        (TERM=xterm-256color, LANG=C.UTF-8), warms up for 5 s (the first full draw is excluded), \
+        and measures for --seconds: CPU % of one core (utime+stime of the whole process, every thread, \
+        from /proc/PID/stat over the wall time), RSS (VmRSS), bytes written to each tty per second \
+        while nothing runs on the cluster, and each thread's wake-ups per second (voluntary and \
+        involuntary context switches from /proc/PID/task/*/status). Then the same again at \
+        --fast-interval (default 0.25 s) beside htop at the nearest delay it can do that is not more \
+        often (-d 3). \
+        Both are quit with q, the lab is stopped, and DashboardRenderer.render is timed on every \
+        screen of a synthetic 500x1 snapshot. Targets: CPU and tty bytes/s <= htop's, render <= 5 ms \
         per frame (slowest screen's median). Build with -c release first.
         """
     )

@@ -13,15 +13,15 @@ struct BenchDrainCommand: AsyncParsableCommand {
         commandName: "drain",
         abstract: "Removing a loaded primary: shardtop remove-node --drain against redis-cli rebalance (weight 0) + del-node.",
         discussion: """
-        Starts a lab (15 primaries x 1 replica by default: 30 nodes), writes --keys-per-slot keys
-        into every slot, then removes one primary per run: the one owning the most slots (never the
-        seed), so every run moves about the same data. Runs alternate S C C S S C ... so neither tool
-        always goes first. S = `shardtop remove-node NODE SEED --drain --yes` (the real binary,
-        timed from spawn to exit: first snapshot, plan, drain, re-homing, FORGET everywhere, RESET);
-        C = `redis-cli --cluster rebalance SEED --cluster-weight ID=0` then `redis-cli --cluster
+        Starts a lab (15 primaries x 1 replica by default: 30 nodes), writes --keys-per-slot keys \
+        into every slot, then removes one primary per run: the one owning the most slots (never the \
+        seed), so every run moves about the same data. Runs alternate S C C S S C ... so neither tool \
+        always goes first. S = `shardtop remove-node NODE SEED --drain --yes` (the real binary, \
+        timed from spawn to exit: first snapshot, plan, drain, re-homing, FORGET everywhere, RESET); \
+        C = `redis-cli --cluster rebalance SEED --cluster-weight ID=0` then `redis-cli --cluster \
         del-node SEED ID`, timed together, at redis-cli's defaults. Target: C/S >= 3x.
 
-        After every run: the key count (DBSIZE over primaries) unchanged, no node listing the removed
+        After every run: the key count (DBSIZE over primaries) unchanged, no node listing the removed \
         one, `redis-cli --cluster check` clean. Anything else aborts the bench. Build with -c release.
         """
     )

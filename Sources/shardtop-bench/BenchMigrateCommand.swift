@@ -13,29 +13,29 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Slot migration: shardtop migrate against redis-cli --cluster reshard (or the raw MIGRATESLOTS loop on Valkey).",
         discussion: """
-        Starts a lab cluster (15 primaries x 1 replica by default), writes --keys-per-slot keys into
-        every one of the 16384 slots (one hash tag per slot, MSET per slot, pipelined over one
-        connection per primary), then moves the lowest --slots slots of the first primary A to the
-        next primary B and back, in alternating runs, so every run moves the same data. The slots are
-        the ones redis-cli --cluster reshard picks itself (the lowest of the source); shardtop is
+        Starts a lab cluster (15 primaries x 1 replica by default), writes --keys-per-slot keys into \
+        every one of the 16384 slots (one hash tag per slot, MSET per slot, pipelined over one \
+        connection per primary), then moves the lowest --slots slots of the first primary A to the \
+        next primary B and back, in alternating runs, so every run moves the same data. The slots are \
+        the ones redis-cli --cluster reshard picks itself (the lowest of the source); shardtop is \
         given them explicitly with --slots.
 
-        redis (default): S = `shardtop migrate --slots ... --to B --path legacy --yes` (the real
-        binary, spawned and timed, so process start, first snapshot and plan survey are included),
-        C = `redis-cli --cluster reshard` at its default pipeline (10 keys), D = the same with
+        redis (default): S = `shardtop migrate --slots ... --to B --path legacy --yes` (the real \
+        binary, spawned and timed, so process start, first snapshot and plan survey are included), \
+        C = `redis-cli --cluster reshard` at its default pipeline (10 keys), D = the same with \
         --cluster-pipeline 1000. Targets: C/S >= 6x, D/S >= 4x.
 
-        valkey (--engine valkey, 9.0+): T = `shardtop migrate ... --path atomic`, R = the raw loop
-        (one CLUSTER MIGRATESLOTS SLOTSRANGE for the whole range sent to the source over a warm
-        connection, then CLUSTER GETSLOTMIGRATIONS every millisecond until the job reports success),
-        S = shardtop's legacy path for contrast. Target: T/R <= 1.05x. The report gives each
-        tool's interquartile range and the median of the per-round T/R ratios (each T beside the R of
+        valkey (--engine valkey, 9.0+): T = `shardtop migrate ... --path atomic`, R = the raw loop \
+        (one CLUSTER MIGRATESLOTS SLOTSRANGE for the whole range sent to the source over a warm \
+        connection, then CLUSTER GETSLOTMIGRATIONS every millisecond until the job reports success), \
+        S = shardtop's legacy path for contrast. Target: T/R <= 1.05x. The report gives each \
+        tool's interquartile range and the median of the per-round T/R ratios (each T beside the R of \
         the same round), which the spread between rounds does not blur.
 
-        After every run the bench waits until the cluster settles and checks: every node ok, no open
-        slot, all 16384 slots covered by the expected owners, `redis-cli --cluster check` clean, the
-        total key count (DBSIZE over primaries) unchanged and every moved key on its new owner.
-        Anything else aborts the bench. The lab is stopped by pid at the end, also on Ctrl-C.
+        After every run the bench waits until the cluster settles and checks: every node ok, no open \
+        slot, all 16384 slots covered by the expected owners, `redis-cli --cluster check` clean, the \
+        total key count (DBSIZE over primaries) unchanged and every moved key on its new owner. \
+        Anything else aborts the bench. The lab is stopped by pid at the end, also on Ctrl-C. \
         Build with -c release first.
         """
     )

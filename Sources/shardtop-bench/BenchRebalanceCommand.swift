@@ -13,17 +13,17 @@ struct BenchRebalanceCommand: AsyncParsableCommand {
         commandName: "rebalance",
         abstract: "Draining a primary to weight 0: shardtop rebalance (moves in parallel) against redis-cli --cluster rebalance.",
         discussion: """
-        Starts a lab (15 primaries x 1 replica by default), writes --keys-per-slot keys into every
-        slot, then drains one primary per run to weight 0: the one owning the most slots (never the
-        seed), so runs move about the same data; runs alternate S C C S S C ... so neither tool
-        always goes first. S = `shardtop rebalance SEED --weight NODE=0 --yes` (the real binary,
-        timed from spawn to exit; its moves to the other primaries run up to --parallel-moves at
-        once); C = `redis-cli --cluster rebalance SEED --cluster-weight ID=0` at redis-cli's
-        defaults. A drained primary becomes a replica (cluster-allow-replica-migration), so each run
+        Starts a lab (15 primaries x 1 replica by default), writes --keys-per-slot keys into every \
+        slot, then drains one primary per run to weight 0: the one owning the most slots (never the \
+        seed), so runs move about the same data; runs alternate S C C S S C ... so neither tool \
+        always goes first. S = `shardtop rebalance SEED --weight NODE=0 --yes` (the real binary, \
+        timed from spawn to exit; its moves to the other primaries run up to --parallel-moves at \
+        once); C = `redis-cli --cluster rebalance SEED --cluster-weight ID=0` at redis-cli's \
+        defaults. A drained primary becomes a replica (cluster-allow-replica-migration), so each run \
         drains a different one, and runs are compared by keys per second. Target: C/S >= 5x.
 
-        Before and after every run the keys are counted (DBSIZE over the primaries); after it, the
-        drained primary must own no slot, no slot may be open, every node ok, and `redis-cli
+        Before and after every run the keys are counted (DBSIZE over the primaries); after it, the \
+        drained primary must own no slot, no slot may be open, every node ok, and `redis-cli \
         --cluster check` clean. Anything else aborts the bench. Build with -c release first.
         """
     )

@@ -14,13 +14,13 @@ struct BenchScaleCommand: AsyncParsableCommand {
         commandName: "scale",
         abstract: "Snapshot, warm tick, dashboard CPU/RSS and key times at several cluster sizes.",
         discussion: """
-        For each size in --sizes (nodes; primaries = size / (1 + --replicas)): starts a lab and times
-        its start, runs the snapshot bench's A B C rounds (cold `shardtop snapshot --json`,
-        `redis-cli --cluster check`, one warm in-process poll), then the dashboard bench's live part
-        (shardtop SEED --interval 1 and htop -d 10 side by side on 120x40 ptys, CPU over all threads
-        from /proc/PID/stat, RSS), then types keys into the dashboard and reads how long each took
-        (SHARDTOP_KEY_TIMES). Prints a table of ratios to redis-cli and htop and a text chart of how
-        each grows. Sizes run smallest first; each lab is stopped (by pid) before the next starts.
+        For each size in --sizes (nodes; primaries = size / (1 + --replicas)): starts a lab and times \
+        its start, runs the snapshot bench's A B C rounds (cold `shardtop snapshot --json`, \
+        `redis-cli --cluster check`, one warm in-process poll), then the dashboard bench's live part \
+        (shardtop SEED --interval 1 and htop -d 10 side by side on 120x40 ptys, CPU over all threads \
+        from /proc/PID/stat, RSS), then types keys into the dashboard and reads how long each took \
+        (SHARDTOP_KEY_TIMES). Prints a table of ratios to redis-cli and htop and a text chart of how \
+        each grows. Sizes run smallest first; each lab is stopped (by pid) before the next starts. \
         Build with -c release first.
         """
     )

@@ -12,9 +12,9 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Cold snapshot and warm tick against redis-cli --cluster check on one lab cluster.",
         discussion: """
-        Starts a lab cluster, waits until every node is ok, warms up, then runs A (cold
-        `shardtop snapshot SEED --json`), B (`redis-cli --cluster check SEED`) and C (one in-process
-        poll of a warm poller) in turn, A B C A B C ..., and prints median, p10, p90 and mean of each
+        Starts a lab cluster, waits until every node is ok, warms up, then runs A (cold \
+        `shardtop snapshot SEED --json`), B (`redis-cli --cluster check SEED`) and C (one in-process \
+        poll of a warm poller) in turn, A B C A B C ..., and prints median, p10, p90 and mean of each \
         with the ratios to redis-cli (targets: cold <= 1.0x, warm <= 0.15x). Build with -c release first.
         """
     )

@@ -13,11 +13,11 @@ struct BenchTLSCommand: AsyncParsableCommand {
         commandName: "tls",
         abstract: "TLS overhead: cold snapshot, warm tick and dashboard CPU, TLS against plaintext on one lab.",
         discussion: """
-        Starts a lab whose nodes serve TLS and plaintext on two ports (cluster bus and replication
-        over TLS), then alternates A (cold `shardtop snapshot --json` over plaintext), B (the same over
-        TLS), C (one warm in-process poll over plaintext) and D (the same over TLS), and finally runs
-        two dashboards side by side on ptys, one per transport, counting each one's CPU (utime + stime
-        of the whole process). Prints the TLS/plaintext ratios (target: warm tick <= 1.3x).
+        Starts a lab whose nodes serve TLS and plaintext on two ports (cluster bus and replication \
+        over TLS), then alternates A (cold `shardtop snapshot --json` over plaintext), B (the same over \
+        TLS), C (one warm in-process poll over plaintext) and D (the same over TLS), and finally runs \
+        two dashboards side by side on ptys, one per transport, counting each one's CPU (utime + stime \
+        of the whole process). Prints the TLS/plaintext ratios (target: warm tick <= 1.3x). \
         Build with -c release first.
         """
     )

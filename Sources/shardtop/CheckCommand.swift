@@ -9,12 +9,12 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check the cluster's health, like `redis-cli --cluster check` and more.",
         discussion: """
-        Looks for uncovered slots, open (migrating/importing) slots, nodes that disagree on slot
-        ownership (after up to 3 s for gossip to spread a change that just happened), failed or
-        unreachable nodes, primaries without a healthy replica, lagging replicas,
-        and replicas on the same host as their primary; failed background saves, AOF write
-        errors, overdue saves, shards with no persistence and no healthy replica; primaries near
-        their maxmemory or maxclients, evicting, or (with --sample) forecast to fill soon. A
+        Looks for uncovered slots, open (migrating/importing) slots, nodes that disagree on slot \
+        ownership (after up to 3 s for gossip to spread a change that just happened), failed or \
+        unreachable nodes, primaries without a healthy replica, lagging replicas, \
+        and replicas on the same host as their primary; failed background saves, AOF write \
+        errors, overdue saves, shards with no persistence and no healthy replica; primaries near \
+        their maxmemory or maxclients, evicting, or (with --sample) forecast to fill soon. A \
         primary without maxmemory is a note, not a warning.
 
         Examples:

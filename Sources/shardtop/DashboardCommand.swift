@@ -20,9 +20,12 @@ struct DashboardCommand: AsyncParsableCommand {
           shardtop 127.0.0.1:7000
           shardtop redis://ops@10.0.0.5:6379 --interval 2 --theme light
           shardtop 10.0.0.5:6379 --read-only
-          shardtop rediss://10.0.0.5:6380 --cacert ca.crt --cert client.crt --key client.key   (TLS, mTLS)
-          shardtop 10.0.0.5:6379 --record incident.jsonl.gz   (then: shardtop replay incident.jsonl.gz)
-          shardtop --context prod                             (seeds etc. from the config file)
+          # TLS, mTLS
+          shardtop rediss://10.0.0.5:6380 --cacert ca.crt --cert client.crt --key client.key
+          # then: shardtop replay incident.jsonl.gz
+          shardtop 10.0.0.5:6379 --record incident.jsonl.gz
+          # seeds etc. from the config file
+          shardtop --context prod
         Press ? inside for every key. Exit status: 0 after q, 2 when it could not start.
 
         \(ExitStatus.refusalHelp)

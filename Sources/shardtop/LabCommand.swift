@@ -12,19 +12,23 @@ struct LabCommand: AsyncParsableCommand {
         commandName: "lab",
         abstract: "Start a real local cluster on free loopback ports to try shardtop on.",
         discussion: """
-        Starts redis-server (or valkey-server) processes in a temporary directory, builds the cluster
-        itself (ADDSLOTSRANGE, MEET, REPLICATE) and opens the dashboard on it, with lab-only keys to
-        kill, pause and resume nodes. Quitting (q or Ctrl-C) stops exactly the processes it started
+        Starts redis-server (or valkey-server) processes in a temporary directory, builds the cluster \
+        itself (ADDSLOTSRANGE, MEET, REPLICATE) and opens the dashboard on it, with lab-only keys to \
+        kill, pause and resume nodes. Quitting (q or Ctrl-C) stops exactly the processes it started \
         and removes the directory (unless --keep). Without a terminal, it prints the seed and waits.
 
         Examples:
           shardtop lab
           shardtop lab --primaries 5 --replicas 2 --load 2000
-          shardtop lab --tls                        a TLS-only cluster with its own throwaway CA
+          # a TLS-only cluster with its own throwaway CA
+          shardtop lab --tls
           shardtop lab --server ~/.local/bin/valkey-server --keep
-          shardtop lab --no-dashboard               print the seed instead (for scripts)
-          shardtop lab --restore DIR/manifest.json  restore drill: a cluster from `shardtop backup`
-          shardtop lab --restore DIR/manifest.json --check-only   verdict only, exit 1 on mismatch
+          # print the seed instead (for scripts)
+          shardtop lab --no-dashboard
+          # restore drill: a cluster from `shardtop backup`
+          shardtop lab --restore DIR/manifest.json
+          # verdict only, exit 1 on mismatch
+          shardtop lab --restore DIR/manifest.json --check-only
 
         \(ExitStatus.refusalHelp)
         """

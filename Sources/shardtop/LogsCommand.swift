@@ -14,15 +14,16 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Print a node's own log, parsed, without the dashboard.",
         discussion: """
-        NODE is host:port, or a node id prefix (then the cluster is found from the seeds or --context).
-        The log comes from, in order: the context's log-command; the node's log file when the node
+        NODE is host:port, or a node id prefix (then the cluster is found from the seeds or --context). \
+        The log comes from, in order: the context's log-command; the node's log file when the node \
         runs on this host; else SLOWLOG / LATENCY LATEST / COMMANDLOG, with a line saying why.
 
         Examples:
           shardtop logs 127.0.0.1:7000 --lines 20
           shardtop logs 127.0.0.1:7000 -f --grep failover
           shardtop logs 7a0e99e7 10.0.0.5:6379
-          shardtop logs 10.0.0.5:6379 --context prod -f     (log-command from the config file)
+          # log-command from the config file
+          shardtop logs 10.0.0.5:6379 --context prod -f
         Exit status: 0 printed, 2 could not run.
 
         \(ExitStatus.refusalHelp)

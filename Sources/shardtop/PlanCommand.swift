@@ -11,15 +11,15 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Capacity planner: how many primaries the data needs, and the moves to add them (dry run).",
         discussion: """
-        Reads used memory and keys per primary, and keys per slot (CLUSTER
-        SLOT-STATS, or a sample of COUNTKEYSINSLOT), then says how many
-        primaries hold the data within the budget: --target-memory (what one
-        primary may use; default the smallest maxmemory) less --headroom
-        percent. --add-primaries plans that many new primaries whatever the
-        data needs. The moves are those `shardtop rebalance` plans once the new
-        nodes have joined as empty primaries: slots, keys, bytes (keys x the
-        owner's bytes per key) and a time from the migrate plan's estimate
-        (legacy: 2 ms a slot + 60,000 keys/s; Valkey 9 atomic: 0.5 ms a slot
+        Reads used memory and keys per primary, and keys per slot (CLUSTER \
+        SLOT-STATS, or a sample of COUNTKEYSINSLOT), then says how many \
+        primaries hold the data within the budget: --target-memory (what one \
+        primary may use; default the smallest maxmemory) less --headroom \
+        percent. --add-primaries plans that many new primaries whatever the \
+        data needs. The moves are those `shardtop rebalance` plans once the new \
+        nodes have joined as empty primaries: slots, keys, bytes (keys x the \
+        owner's bytes per key) and a time from the migrate plan's estimate \
+        (legacy: 2 ms a slot + 60,000 keys/s; Valkey 9 atomic: 0.5 ms a slot \
         + 400,000 keys/s). Nothing is changed.
 
         Examples:
@@ -29,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
           shardtop plan 10.0.0.5:6379 --add-primaries 2 --by memory
         Sizes as in redis.conf: 512mb, 4gb (x1024), 1g (x1000), or bytes.
 
-        Exit status: 0 planned, 2 could not run (bad input, nothing
+        Exit status: 0 planned, 2 could not run (bad input, nothing \
         reachable, no budget).
 
         \(ExitStatus.refusalHelp)

@@ -10,7 +10,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Open the dashboard, read-only, on a recording made with --record.",
         discussion: """
-        Every screen works as it did live, at the recorded snapshot times. Keys: p pause,
+        Every screen works as it did live, at the recorded snapshot times. Keys: p pause, \
         > and < speed (1x to 60x), ] and [ seek 10 s, } and { seek a minute, ? help.
 
         Examples:

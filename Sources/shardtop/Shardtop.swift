@@ -23,11 +23,11 @@ struct Shardtop: AsyncParsableCommand {
           shardtop add-node new:6379 host:6379 --replica-of host:6380
           shardtop remove-node host:6381 --drain
           shardtop forget host:6379         clear nodes every live node sees as failed
-          shardtop backup host:6379 --dir d one RDB per shard, then: shardtop lab --restore d/manifest.json
+          shardtop backup host:6379 --dir d  one RDB per shard (then: lab --restore d/manifest.json)
           shardtop logs host:6379 -f        a node's own log
           shardtop host:6379 --record x.gz  then: shardtop replay x.gz
 
-        Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file,
+        Passwords come from SHARDTOP_PASSWORD, REDISCLI_AUTH or --password-file, \
         never from the command line.
 
         \(ExitStatus.refusalHelp)

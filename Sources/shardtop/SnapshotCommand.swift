@@ -11,7 +11,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         discussion: """
         Examples:
           shardtop snapshot 127.0.0.1:7000
-          shardtop snapshot 127.0.0.1:7000 --json | jq '.nodes[] | select(.role == "replica") | .lagBytes'
+          shardtop snapshot 127.0.0.1:7000 --json \\
+            | jq '.nodes[] | select(.role == "replica") | .lagBytes'
         Exit status: 0 printed, 2 no node could be reached.
 
         \(ExitStatus.refusalHelp)

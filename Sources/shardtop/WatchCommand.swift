@@ -9,14 +9,15 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Poll the cluster live and print what changes, one line per event (no terminal needed).",
         discussion: """
-        Each tick polls every node (one pipelined round trip each) and prints the events since the
-        last tick: nodes unreachable or back, cluster pfail/fail, failovers, slots moving, migrations
-        opening or closing, replica links, lag crossing the thresholds, nodes joining or leaving.
+        Each tick polls every node (one pipelined round trip each) and prints the events since the \
+        last tick: nodes unreachable or back, cluster pfail/fail, failovers, slots moving, migrations \
+        opening or closing, replica links, lag crossing the thresholds, nodes joining or leaving. \
         With --status it also prints a one-line summary every tick.
 
         Examples:
           shardtop watch 127.0.0.1:7000
-          shardtop watch 127.0.0.1:7000 --interval 0.5 --status --json >> cluster-events.jsonl
+          shardtop watch 127.0.0.1:7000 --interval 0.5 --status --json \\
+            >> cluster-events.jsonl
 
         \(ExitStatus.refusalHelp)
         """

@@ -11,7 +11,7 @@ public enum ExitStatus {
 
     /// Ends every command's --help, so what a refusal looks like is said where options are read.
     public static let refusalHelp = """
-    Bad input (a number out of range, inf or nan, a bad slot range, an unknown option) is refused
+    Bad input (a number out of range, inf or nan, a bad slot range, an unknown option) is refused \
     before anything connects, with one line on stderr and exit 2, e.g.
       shardtop: --timeout must be between 1 and 600000 ms (got 0)
     """

@@ -9,11 +9,11 @@ struct FixCommand: AsyncParsableCommand {
         commandName: "fix",
         abstract: "Finish or roll back slots left open by an interrupted migration (by any tool).",
         discussion: """
-        Finds every MIGRATING/IMPORTING slot, explains which case applies, and settles it in the
-        direction you choose: --resume finishes the move (the target owns the slot and all its
-        keys), --rollback undoes it (the source does). Either way no key is lost: keys are moved,
-        never dropped, and ownership changes only after the losing side is re-counted at zero.
-        With no slot open, ghost nodes (failed everywhere, owning nothing) are offered to
+        Finds every MIGRATING/IMPORTING slot, explains which case applies, and settles it in the \
+        direction you choose: --resume finishes the move (the target owns the slot and all its \
+        keys), --rollback undoes it (the source does). Either way no key is lost: keys are moved, \
+        never dropped, and ownership changes only after the losing side is re-counted at zero. \
+        With no slot open, ghost nodes (failed everywhere, owning nothing) are offered to \
         `shardtop forget`.
 
         Examples:

@@ -9,13 +9,13 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Move hash slots between primaries, with a plan preview and live progress.",
         discussion: """
-        Either --slots A-B[,C-D...] --to NODE, or --from NODE --to NODE --count N. The plan shows the
-        slots, their keys, an estimated time, the biggest keys sampled (MEMORY USAGE) and the path:
-        atomic (CLUSTER MIGRATESLOTS, Valkey 9+) when both nodes support it, otherwise legacy,
+        Either --slots A-B[,C-D...] --to NODE, or --from NODE --to NODE --count N. The plan shows the \
+        slots, their keys, an estimated time, the biggest keys sampled (MEMORY USAGE) and the path: \
+        atomic (CLUSTER MIGRATESLOTS, Valkey 9+) when both nodes support it, otherwise legacy, \
         with the reason. A failed atomic job stops; it never falls back silently.
 
-        Nothing is lost: a slot is finalised only after the source is re-counted at zero keys; a
-        MIGRATE error or BUSYKEY stops with the slot left open for `shardtop fix`. Ctrl-C finishes
+        Nothing is lost: a slot is finalised only after the source is re-counted at zero keys; a \
+        MIGRATE error or BUSYKEY stops with the slot left open for `shardtop fix`. Ctrl-C finishes \
         the slots in progress, then stops with no slot open.
 
         Examples:

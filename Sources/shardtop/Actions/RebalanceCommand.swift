@@ -9,15 +9,16 @@ struct RebalanceCommand: AsyncParsableCommand {
         commandName: "rebalance",
         abstract: "Even out slots, keys or memory across primaries (a dry-run diff first).",
         discussion: """
-        Proposes moves that bring every primary to its weighted share, shows which ranges move
-        where and the balance before and after, then runs them through the migration engine.
-        --weight NODE=0 drains a primary. Primaries within --threshold percent of their share
+        Proposes moves that bring every primary to its weighted share, shows which ranges move \
+        where and the balance before and after, then runs them through the migration engine. \
+        --weight NODE=0 drains a primary. Primaries within --threshold percent of their share \
         are left alone.
 
         Examples:
           shardtop rebalance 10.0.0.5:6379 --dry-run
           shardtop rebalance 10.0.0.5:6379 --by keys
-          shardtop rebalance 10.0.0.5:6379 --weight 10.0.0.9:6379=0 --yes     (drain a node)
+          # drain a node
+          shardtop rebalance 10.0.0.5:6379 --weight 10.0.0.9:6379=0 --yes
 
         Exit status: 0 balanced (or nothing to do), 1 refused or stopped, 2 could not run.
 

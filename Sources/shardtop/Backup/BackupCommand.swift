@@ -11,24 +11,25 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "One RDB copy per shard (BGSAVE on a caught-up replica), with a manifest.",
         discussion: """
-        On every shard at once: BGSAVE on a healthy replica that has caught up with its primary's
-        offset at the start (so every write acknowledged before the backup began is in it), followed
-        through rdb_bgsave_in_progress and rdb_last_bgsave_status to the end. The primary saves
+        On every shard at once: BGSAVE on a healthy replica that has caught up with its primary's \
+        offset at the start (so every write acknowledged before the backup began is in it), followed \
+        through rdb_bgsave_in_progress and rdb_last_bgsave_status to the end. The primary saves \
         only with --from primaries, or when its shard has no healthy replica (the plan says so).
 
-        DIR gets manifest.json (cluster, time, slot map; per shard the node, its lag, the offset at
-        the save, the file's path, size, sha256 and key count) and the files, copied when the node
-        runs on this host. For other hosts the manifest names where each file is; --copy-command
-        fetches it, e.g. --copy-command 'scp {host}:{path} {dest}' (placeholders {host} {port} {id}
+        DIR gets manifest.json (cluster, time, slot map; per shard the node, its lag, the offset at \
+        the save, the file's path, size, sha256 and key count) and the files, copied when the node \
+        runs on this host. For other hosts the manifest names where each file is; --copy-command \
+        fetches it, e.g. --copy-command 'scp {host}:{path} {dest}' (placeholders {host} {port} {id} \
         {path} {dest}; split into arguments first, never run through a shell).
 
-        A failed or refused BGSAVE is reported for its shard; the others go on, and the backup is
-        marked incomplete (manifest "complete": false, exit 1). Check a backup with
+        A failed or refused BGSAVE is reported for its shard; the others go on, and the backup is \
+        marked incomplete (manifest "complete": false, exit 1). Check a backup with \
         `shardtop lab --restore DIR/manifest.json`.
 
         Examples:
           shardtop backup 10.0.0.5:6379 --dir /backups/today
-          shardtop backup 10.0.0.5:6379 --dir /backups/today --copy-command 'scp {host}:{path} {dest}' --yes
+          shardtop backup 10.0.0.5:6379 --dir /backups/today \\
+            --copy-command 'scp {host}:{path} {dest}' --yes
 
         Exit status: 0 complete, 1 incomplete, refused or not confirmed, 2 could not run.
 

@@ -9,15 +9,16 @@ struct AddNodeCommand: AsyncParsableCommand {
         commandName: "add-node",
         abstract: "Add an empty node to the cluster, as a primary or as a replica of a primary.",
         discussion: """
-        Preflight on the new node, before anything is sent: it answers, is cluster-enabled, holds no
-        key and no slot, knows no other node, runs the cluster's server at a compatible version, and
-        (with --replica-of) has maxmemory for a full copy of its primary. Then CLUSTER MEET through
-        a member, a wait until every node knows it, and CLUSTER REPLICATE when asked (followed until
-        its first sync is done). A new primary is offered a rebalance onto it (the rebalance planner
+        Preflight on the new node, before anything is sent: it answers, is cluster-enabled, holds no \
+        key and no slot, knows no other node, runs the cluster's server at a compatible version, and \
+        (with --replica-of) has maxmemory for a full copy of its primary. Then CLUSTER MEET through \
+        a member, a wait until every node knows it, and CLUSTER REPLICATE when asked (followed until \
+        its first sync is done). A new primary is offered a rebalance onto it (the rebalance planner \
         and the migration engine); --rebalance runs it without asking.
 
         Examples:
-          shardtop add-node 10.0.0.9:6379 10.0.0.5:6379                      (an empty primary)
+          # an empty primary
+          shardtop add-node 10.0.0.9:6379 10.0.0.5:6379
           shardtop add-node 10.0.0.9:6379 10.0.0.5:6379 --rebalance --yes
           shardtop add-node 10.0.0.10:6379 10.0.0.5:6379 --replica-of 10.0.0.9:6379
 

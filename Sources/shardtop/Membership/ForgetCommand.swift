@@ -9,14 +9,15 @@ struct ForgetCommand: AsyncParsableCommand {
         commandName: "forget",
         abstract: "Clear ghost nodes: members every live node sees as failed, e.g. a destroyed machine.",
         discussion: """
-        A ghost is a node that every live node listing it sees as fail or noaddr, that no live node
-        has a connected cluster-bus link to, that owns no slot, and that accepts no connection from
-        here. A node that is only paused or hung (SIGSTOP, a frozen VM) is refused: it would come
-        back. CLUSTER FORGET is sent to every live node within the 60 s ban window, and each is
+        A ghost is a node that every live node listing it sees as fail or noaddr, that no live node \
+        has a connected cluster-bus link to, that owns no slot, and that accepts no connection from \
+        here. A node that is only paused or hung (SIGSTOP, a frozen VM) is refused: it would come \
+        back. CLUSTER FORGET is sent to every live node within the 60 s ban window, and each is \
         re-read (and told again) until none lists the ghost.
 
         Examples:
-          shardtop forget 10.0.0.5:6379                       (every ghost, after a preview)
+          # every ghost, after a preview
+          shardtop forget 10.0.0.5:6379
           shardtop forget 10.0.0.5:6379 --node 10.0.0.9:6379 --yes
           shardtop forget 10.0.0.5:6379 --node 3fe1c2
 

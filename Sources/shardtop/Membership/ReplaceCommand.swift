@@ -9,10 +9,10 @@ struct ReplaceCommand: AsyncParsableCommand {
         commandName: "replace",
         abstract: "Replace a dead node: add a new node as a replica where it is missing, then forget the dead one.",
         discussion: """
-        DEAD must be a ghost (see `shardtop forget --help`): a paused or hung node is refused. NEW
-        joins as a replica of DEAD's primary (a dead replica), or, for a dead primary whose shard
-        failed over, of the serving primary with the fewest healthy replicas. NEW passes the same
-        preflight as `add-node --replica-of`. Once its first sync is done, DEAD is forgotten on
+        DEAD must be a ghost (see `shardtop forget --help`): a paused or hung node is refused. NEW \
+        joins as a replica of DEAD's primary (a dead replica), or, for a dead primary whose shard \
+        failed over, of the serving primary with the fewest healthy replicas. NEW passes the same \
+        preflight as `add-node --replica-of`. Once its first sync is done, DEAD is forgotten on \
         every live node (NEW included) within the 60 s ban window.
 
         Examples:
