@@ -42,6 +42,8 @@ struct LegacyMigrator {
         }
         // The listing that came back with the opening of the current round (nil: not opened yet).
         var listing: [RESPValue]?
+        // The other primaries' SETSLOT NODE requests, told in the background (see SlotMover.finalise).
+        var othersTold: [Task<[String], Never>] = []
         for (index, round) in rounds.enumerated() {
             if listing == nil {
                 if control.isPaused {
@@ -58,13 +60,14 @@ struct LegacyMigrator {
             // pending: then this round is finalised alone and the checkpoint above holds the next.
             let next = index + 1 < rounds.count && !control.isPaused && !control.isCancelled && !Task.isCancelled ? rounds[index + 1] : []
             let finalised = try await mover.finalise(round, others: others, recheckMarks: recheckBeforeFinalise, opening: next)
-            notes += finalised.notes
+            othersTold.append(finalised.othersTold)
             listing = next.isEmpty ? nil : finalised.listing
 
             report.slotsDone += round.count
             report.elapsedSeconds = Date().timeIntervalSince(started)
             progress(report)
         }
+        for told in othersTold { notes += await told.value }
         // A drain that emptied the source turned it into the target's replica (SourceDemotion).
         if await SourceDemotion.isReplica(source, of: plan.targetId) {
             notes.append(SourceDemotion.note(source: plan.sourceAddress, target: plan.targetAddress))
