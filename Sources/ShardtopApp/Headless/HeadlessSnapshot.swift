@@ -9,15 +9,18 @@ public enum HeadlessSnapshot {
                            capacity: CapacityThresholds = .default, persistence: PersistenceThresholds = .default) async throws {
         let snapshot = try await PollOnce.snapshot(seeds: seeds, options: options, lag: lag)
         let findings = ClusterCheck.findings(snapshot, lag: lag, capacity: capacity, persistence: persistence)
+        PhaseLog.mark("findings")
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(SnapshotDocument(snapshot: snapshot, findings: findings))
+            PhaseLog.mark("encoded")
             FileHandle.standardOutput.write(TerminalSafe.json(data))
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             print(SnapshotTable.render(snapshot, findings: findings), terminator: "")
         }
+        PhaseLog.mark("written")
     }
 }
 
@@ -29,12 +32,14 @@ public enum PollOnce {
         let result: Result<ClusterSnapshot, ExitCode>
         do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
         await poller.shutdown()
+        PhaseLog.mark("closed")
         return try result.get()
     }
 
     /// The same on a poller the caller keeps (and shuts down), for more polls after the first.
     public static func snapshot(poller: ClusterPoller, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
         var (snapshot, _) = await poller.tick()
+        PhaseLog.mark("polled")
         if settling { snapshot = await poller.settled(snapshot) }
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }

@@ -8,7 +8,9 @@ import Foundation
 public enum CommandLineMain {
     public static func run<Root: AsyncParsableCommand>(_ root: Root.Type) async {
         do {
+            PhaseLog.mark("main")
             var parsed = try await Root.asyncParseAsRoot()
+            PhaseLog.mark("parsed")
             if var command = parsed as? AsyncParsableCommand {
                 try await command.run()
             } else {
