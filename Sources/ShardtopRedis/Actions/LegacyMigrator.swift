@@ -37,8 +37,9 @@ struct LegacyMigrator {
         )
         progress(report)
 
-        let rounds = stride(from: 0, to: plan.slots.count, by: settings.slotsPerRound).map {
-            Array(plan.slots[$0..<min($0 + settings.slotsPerRound, plan.slots.count)])
+        let perRound = settings.slotsPerRound(keys: plan.keyCount, slots: plan.slots.count)
+        let rounds = stride(from: 0, to: plan.slots.count, by: perRound).map {
+            Array(plan.slots[$0..<min($0 + perRound, plan.slots.count)])
         }
         // The listing that came back with the opening of the current round (nil: not opened yet).
         var listing: [RESPValue]?

@@ -26,8 +26,8 @@ struct MigrationArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Keys per GETKEYSINSLOT/MIGRATE batch (legacy path).", valueName: "n"))
     var batch: Int = 1000
 
-    @Option(help: ArgumentHelp("Slots opened and finalised together (legacy path).", valueName: "n"))
-    var slotsPerRound: Int = 16
+    @Option(help: ArgumentHelp("Slots opened and finalised together (legacy path). Default: enough for about 10,000 keys a round, 16 to 256.", valueName: "n"))
+    var slotsPerRound: Int?
 
     @Option(help: ArgumentHelp("Slots per CLUSTER MIGRATESLOTS job (atomic path): each job has a fixed cost on the server; smaller jobs give finer progress and a smaller rollback on cancel.", valueName: "n"))
     var atomicSlotsPerJob: Int = MigrationSettings().atomicSlotsPerJob
@@ -40,7 +40,7 @@ struct MigrationArguments: ParsableArguments {
 
     func validate() throws {
         try NumericOption.check(batch, "--batch", 1...100_000, unit: "keys")
-        try NumericOption.check(slotsPerRound, "--slots-per-round", 1...hashSlotCount)
+        if let slotsPerRound { try NumericOption.check(slotsPerRound, "--slots-per-round", 1...hashSlotCount) }
         try NumericOption.check(atomicSlotsPerJob, "--atomic-slots-per-job", 1...hashSlotCount)
         try NumericOption.check(migrateTimeout, "--migrate-timeout", 1...600_000, unit: "ms")
     }
