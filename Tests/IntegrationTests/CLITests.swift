@@ -66,5 +66,12 @@ import ShardtopProcess
         let table = try await CLI.run(["snapshot", "\(lab.seed)"])
         #expect(table.status == 0)
         #expect(table.output.hasPrefix("cluster ok  slots 16384/16384  nodes 6 (6 ok)"))
+
+        // A reader that goes away first (`| head`) ends it quietly with SIGPIPE's status (141), not
+        // a trap with a stack trace. `true` exits long before the snapshot has polled six nodes.
+        let piped = try await CLI.run(["-c", "\"$0\" snapshot \"$1\" --json | true; exit ${PIPESTATUS[0]}", CLI.binaryPath, "\(lab.seed)"],
+                                      program: "/bin/bash")
+        #expect(piped.status == 141, "\(piped.errorOutput)")
+        #expect(piped.errorOutput.isEmpty, "\(piped.errorOutput)")
     }
 }

@@ -99,8 +99,8 @@ public final class ActionSession: @unchecked Sendable {
         let last = LastPrint()
         return { line, force in
             if interactive {
-                FileHandle.standardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
-                if force { FileHandle.standardOutput.write(Data("\n".utf8)) }
+                StandardOutput.write(Data("\r\u{1B}[K\(line)".utf8))
+                if force { StandardOutput.write(Data("\n".utf8)) }
             } else if force || last.due() {
                 print(line)
                 flushOutput()

@@ -41,7 +41,7 @@ public final class BackupProgressDisplay: @unchecked Sendable {
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
         for shard in progress.shards { text += "\r\u{1B}[K" + shard.line + "\n" }
         text += "\r\u{1B}[K" + progress.summary + "\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardOutput.write(Data(text.utf8))
         drawnLines = progress.shards.count + 1
         lastDraw = Date()
     }

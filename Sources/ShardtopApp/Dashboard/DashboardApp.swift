@@ -146,7 +146,7 @@ public final class DashboardApp: @unchecked Sendable {
         // A signal (SIGTERM/SIGHUP/Ctrl-C) ends the screen at once, but a migration in flight is
         // cancelled between rounds first, so no slot is left open by quitting.
         if actions.isMigrating {
-            FileHandle.standardError.write(Data("shardtop: stopping the migration between slots before exiting (no slot is left open)\n".utf8))
+            StandardOutput.writeError(Data("shardtop: stopping the migration between slots before exiting (no slot is left open)\n".utf8))
             await actions.cancelAndWait()
         }
         await actions.waitForMembership()

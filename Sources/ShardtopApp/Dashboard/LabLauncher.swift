@@ -52,5 +52,5 @@ public enum LabLauncher {
 
 /// Unbuffered stdout: the seed line must reach a pipe or file at once, not when the lab exits.
 private func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    StandardOutput.write(Data((line + "\n").utf8))
 }

@@ -43,7 +43,7 @@ public enum HeadlessCheck {
     private static func printSummary(json: Bool, _ line: String) {
         let line = TerminalSafe.line(line)  // carries the server's cluster_state
         if json {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardOutput.writeError(Data((line + "\n").utf8))
         } else {
             print(line)
         }

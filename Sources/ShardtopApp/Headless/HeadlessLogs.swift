@@ -39,7 +39,7 @@ public enum HeadlessLogs {
                 first = false
                 if !shown.isEmpty {
                     // Unbuffered, so `-f | grep` sees each line as it comes.
-                    FileHandle.standardOutput.write(Data((shown.map(printer.format).joined(separator: "\n") + "\n").utf8))
+                    StandardOutput.write(Data((shown.map(printer.format).joined(separator: "\n") + "\n").utf8))
                 }
                 last = batch.status
             }

@@ -15,8 +15,8 @@ public enum HeadlessSnapshot {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(SnapshotDocument(snapshot: snapshot, findings: findings))
             PhaseLog.mark("encoded")
-            FileHandle.standardOutput.write(TerminalSafe.json(data))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            StandardOutput.write(TerminalSafe.json(data))
+            StandardOutput.write(Data("\n".utf8))
         } else {
             print(SnapshotTable.render(snapshot, findings: findings), terminator: "")
         }

@@ -47,6 +47,6 @@ public enum HeadlessWatch {
     /// Unbuffered, so `watch | tee` and log shippers see each line as it happens. Escaped, as
     /// events quote server text (a no-op on JSON, which holds no raw control byte by then).
     private static func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((TerminalSafe.line(line) + "\n").utf8))
+        StandardOutput.write(Data((TerminalSafe.line(line) + "\n").utf8))
     }
 }

@@ -19,10 +19,10 @@ public enum ExitStatus {
 
 /// Prints one line to stderr and exits with `code`: the whole error an operator sees, no stack trace.
 public func fail(_ message: String, code: Int32 = ExitStatus.couldNotRun) -> ExitCode {
-    FileHandle.standardError.write(Data("shardtop: \(message)\n".utf8))
+    StandardOutput.writeError(Data("shardtop: \(message)\n".utf8))
     return ExitCode(code)
 }
 
 public func printError(_ message: String) {
-    FileHandle.standardError.write(Data("shardtop: \(message)\n".utf8))
+    StandardOutput.writeError(Data("shardtop: \(message)\n".utf8))
 }

@@ -13,7 +13,7 @@ public enum PhaseLog {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let line = "phase \(name) \(now.tv_sec).\(String(now.tv_nsec).leftPadded(to: 9))\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardOutput.writeError(Data(line.utf8))
     }
 }
 
