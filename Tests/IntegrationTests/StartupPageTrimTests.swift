@@ -36,6 +36,15 @@ import Testing
         #expect(before >= 1)
     }
 
+    /// procfs files report a size of 0; String(contentsOfFile:) returned only the first 4 KiB.
+    @Test func procFilesAreReadToTheirEnd() throws {
+        let whole = try #require(StartupPageTrim.readWhole("/proc/self/smaps"))
+        let first = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+        #expect(whole.utf8.count > 4096)
+        #expect(whole.utf8.count >= first.utf8.count)
+        #expect(whole.split(separator: "\n").contains { $0.hasPrefix("VmFlags:") })
+    }
+
     @Test func theCutStaysWithinItsShareOfTheMapCount() {
         #expect(StartupPageTrim.splitBudget(maxMapCount: 65_530, existing: 200) == 65_530 / 4 - 200)
         #expect(StartupPageTrim.splitBudget(maxMapCount: 1_000, existing: 400) == 0)
@@ -61,7 +70,7 @@ import Testing
     static func mappingsWithin(_ base: UnsafeMutableRawPointer, length: Int) throws -> Int {
         let low = UInt(bitPattern: Int(bitPattern: base))
         let high = low + UInt(length)
-        let text = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        let text = try #require(StartupPageTrim.readWhole("/proc/self/maps"))
         return text.split(separator: "\n").filter { line in
             guard let dash = line.firstIndex(of: "-"), let start = UInt(line[..<dash], radix: 16) else { return false }
             return start >= low && start < high
