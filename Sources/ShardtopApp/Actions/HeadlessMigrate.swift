@@ -33,7 +33,8 @@ public enum HeadlessMigrate {
         plans = try plans.map { try PathOverride.apply(path, to: $0) }
         try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
                                              action: "migrate", verb: "migrate slots", nodes: plans.involvedNodes(session.snapshot))
-        try await MigrationExecution(session: session, settings: settings, action: "migrate").preview(plans).execute(plans)
+        let execution = MigrationExecution(session: session, settings: settings, action: "migrate")
+        try await execution.execute(try await execution.preview(plans))
     }
 }
 

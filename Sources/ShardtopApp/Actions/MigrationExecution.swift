@@ -18,13 +18,16 @@ public struct MigrationExecution {
         self.parallelMoves = max(1, parallelMoves)
     }
 
-    /// Surveys each plan (keys, big keys) and prints it. Returns self for chaining.
-    public func preview(_ plans: [MigrationPlan]) async throws -> MigrationExecution {
-        for index in plans.indices {
-            let plan = try await MigrationSurvey.survey(plans[index], links: session.links)
+    /// Surveys each plan (keys, big keys) and prints it. Returns the surveyed plans, which are the
+    /// ones to execute: the engine sizes its rounds from their key counts.
+    public func preview(_ plans: [MigrationPlan]) async throws -> [MigrationPlan] {
+        var surveyed: [MigrationPlan] = []
+        for plan in plans {
+            let plan = try await MigrationSurvey.survey(plan, links: session.links)
             print(MigrationPlanText.lines(plan).joined(separator: "\n"))
+            surveyed.append(plan)
         }
-        return self
+        return surveyed
     }
 
     public func execute(_ plans: [MigrationPlan]) async throws {
