@@ -152,15 +152,18 @@ struct LabClusterBuilder {
         var attempts = 0
         var pending = Array(connections.indices)
         var lastReport = ContinuousClock.now
+        // The first node still short of the goal, as it last answered: printed with the progress.
+        var lastMiss = ""
         while true {
             attempts += 1
             var stillPending: [Int] = []
             for (position, index) in pending.enumerated() {
                 let connection = connections[index]
                 let replies = try await connection.send([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
-                guard let nodesText = replies[0].string, let infoText = replies[1].string,
-                      let topology = try? ClusterNodesParser.parse(nodesText),
-                      condition(topology, ClusterInfoParser.parse(infoText)) else {
+                let topology = replies[0].string.flatMap { try? ClusterNodesParser.parse($0) }
+                let info = replies[1].string.map { ClusterInfoParser.parse($0) }
+                guard let topology, let info, condition(topology, info) else {
+                    lastMiss = Self.describe(connection.address, topology: topology, info: info)
                     stillPending = Array(pending[position...])
                     break
                 }
@@ -174,13 +177,25 @@ struct LabClusterBuilder {
             pending = stillPending
             if connections.count > Self.bigLab && ContinuousClock.now - lastReport > .seconds(10) {
                 lastReport = ContinuousClock.now
-                progress("  \(connections.count - pending.count) of \(connections.count) nodes so far")
+                progress("  \(connections.count - pending.count) of \(connections.count) nodes so far; \(lastMiss)")
             }
             // Wall time alone is not enough on a starved machine; require real attempts too.
             if ContinuousClock.now > deadline && attempts >= 100 {
-                throw LabError.clusterDidNotForm("timed out waiting until \(goal) (\(connections.count - pending.count) of \(connections.count) nodes did)")
+                throw LabError.clusterDidNotForm("timed out waiting until \(goal) (\(connections.count - pending.count) of \(connections.count) nodes did; \(lastMiss))")
             }
             try await Task.sleep(for: .milliseconds(connections.count > Self.bigLab ? 500 : 100))
         }
+    }
+
+    /// One node's view in a line, for a wait that is taking long: what is missing, as it sees it.
+    static func describe(_ address: NodeAddress, topology: [TopologyEntry]?, info: ClusterInfoReport?) -> String {
+        guard let topology, let info else { return "\(address) gave no readable CLUSTER NODES / CLUSTER INFO" }
+        let replicas = topology.filter { $0.role == .replica }.count
+        let failing = topology.filter { $0.flags.contains(.fail) || $0.flags.contains(.pfail) }.count
+        let meeting = topology.filter { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }.count
+        let myself = topology.first { $0.flags.contains(.myself) }
+        return "\(address) (\(myself?.role == .replica ? "replica" : "primary")) sees cluster_state \(info.state), "
+            + "\(topology.count) nodes (\(meeting) in handshake or without address), \(replicas) replicas, "
+            + "\(failing) flagged pfail/fail, \(info.slotsOK) slots ok"
     }
 }

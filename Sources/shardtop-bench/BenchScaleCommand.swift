@@ -181,7 +181,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         return ScaleBenchReport.Row(
             nodes: lab.nodes.count, primaries: primaries, labStartSeconds: 0, loadBeforeStart: "",
             coldSnapshotMillis: median("A"), redisCliCheckMillis: median("B"), warmTickMillis: median("C"),
-            clusterNodesReplyBytes: nodesReplyBytes,
+            warmTickPeriodicMillis: median("D"), clusterNodesReplyBytes: nodesReplyBytes,
             dashboardCPUPercent: shardtop.cpuPercentOfOneCore, htopCPUPercent: htop.cpuPercentOfOneCore,
             dashboardRSSMiB: Double(shardtop.rssMaxKiB) / 1024, htopRSSMiB: Double(htop.rssMaxKiB) / 1024,
             keyMillis: BenchSummary(millis: keyMillis), keySamplesMillis: keyMillis

@@ -92,18 +92,22 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
     /// Also run by `bench scale` at each size, on a lab it started.
     func measure(lab: LabCluster, selfPath: String, cliPath: String, serverPath: String) async throws -> SnapshotBenchReport {
         let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
+        // D: the dashboard's poller, which asks CLUSTER NODES of a node only every few ticks when nothing moved.
+        let periodic = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions(), topologyEveryTicks: ClusterPoller.periodicTopologyTicks)
         do {
-            let report = try await measure(lab: lab, poller: poller, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)
+            let report = try await measure(lab: lab, poller: poller, periodic: periodic, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)
             await poller.shutdown()
+            await periodic.shutdown()
             return report
         } catch {
             await poller.shutdown()
+            await periodic.shutdown()
             throw error
         }
     }
 
     private func measure(
-        lab: LabCluster, poller: ClusterPoller, selfPath: String, cliPath: String, serverPath: String
+        lab: LabCluster, poller: ClusterPoller, periodic: ClusterPoller, selfPath: String, cliPath: String, serverPath: String
     ) async throws -> SnapshotBenchReport {
         let seed = lab.seed.description
         let expected = lab.nodes.count
@@ -129,7 +133,8 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
         }
 
-        var samples: [String: [Double]] = ["A": [], "B": [], "C": []]
+        var samples: [String: [Double]] = ["A": [], "B": [], "C": [], "D": []]
+        _ = await periodic.tick()
         let total = warmup + repetitions
         printError("running \(warmup) warm-up + \(repetitions) measured repetitions of A, B, C")
         for round in 0..<total {
@@ -154,7 +159,15 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
                 throw BenchFailure("C (warm tick): \(problem)")
             }
 
+            let periodicStarted = ContinuousClock.now
+            let (periodicSnapshot, _) = await periodic.tick()
+            let periodicTick = ContinuousClock.now - periodicStarted
+            if let problem = Self.problem(periodicSnapshot, expected: expected) {
+                throw BenchFailure("D (warm tick, the dashboard's rule): \(problem)")
+            }
+
             if measured {
+                samples["D"]!.append(periodicTick.millis)
                 samples["A"]!.append(cold.elapsed.millis)
                 samples["B"]!.append(check.elapsed.millis)
                 samples["C"]!.append(warm.millis)
@@ -164,6 +177,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         let a = BenchSummary(millis: samples["A"]!)
         let b = BenchSummary(millis: samples["B"]!)
         let c = BenchSummary(millis: samples["C"]!)
+        let d = BenchSummary(millis: samples["D"]!)
         let coldRatio = a.medianMillis / b.medianMillis
         let warmRatio = c.medianMillis / b.medianMillis
         let cliVersion = TimedProcess.capture(cliPath, ["--version"]) ?? "redis-cli ?"
@@ -177,7 +191,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             nodes: expected,
             warmup: warmup,
             repetitions: repetitions,
-            order: "A B C A B C ...",
+            order: "A B C D A B C D ...",
             series: [
                 .init(key: "A", label: "A cold  shardtop snapshot --json", command: ([selfPath] + coldArguments).joined(separator: " "),
                       summary: a, samplesMillis: samples["A"]!),
@@ -185,10 +199,14 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
                       summary: b, samplesMillis: samples["B"]!),
                 .init(key: "C", label: "C warm  poller.tick()", command: "in-process ClusterPoller.tick() on a poller kept warm (\(expected) connections)",
                       summary: c, samplesMillis: samples["C"]!),
+                .init(key: "D", label: "D warm  tick, dashboard's rule", command: "in-process ClusterPoller.tick() with topologyEveryTicks \(ClusterPoller.periodicTopologyTicks) (CLUSTER NODES only when due or moved)",
+                      summary: d, samplesMillis: samples["D"]!),
             ],
             ratios: [
                 .init(name: "cold snapshot / redis-cli check", value: coldRatio, target: Self.coldTarget, pass: coldRatio <= Self.coldTarget),
                 .init(name: "warm tick / redis-cli check", value: warmRatio, target: Self.warmTarget, pass: warmRatio <= Self.warmTarget),
+                .init(name: "warm tick, dashboard's rule / redis-cli check", value: d.medianMillis / b.medianMillis, target: Self.warmTarget,
+                      pass: d.medianMillis / b.medianMillis <= Self.warmTarget),
             ],
             machine: .init(nproc: ProcessInfo.processInfo.activeProcessorCount, serverPath: serverPath,
                            serverVersion: serverVersion, redisCliVersion: cliVersion, kernel: kernel)
