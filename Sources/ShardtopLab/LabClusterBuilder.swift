@@ -40,7 +40,7 @@ struct LabClusterBuilder {
             try check(await connections[0].send([["CLUSTER", "MEET", node.address.host, "\(node.address.port)", "\(node.busPort)"]]), "MEET", connections[0])
         }
         if connections.count > Self.bigLab { progress("waiting until every node knows every other (gossip; a minute or more at hundreds of nodes)") }
-        try await waitUntil("every node knows every other", connections: connections, progress: progress) { topology, _ in
+        try await waitUntil("every node knows every other", connections: connections, progress: progress) { _, topology, _ in
             topology.count == ids.count && !topology.contains { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }
         }
         for index in primaryCount..<connections.count {
@@ -48,9 +48,24 @@ struct LabClusterBuilder {
             try check(await connections[index].send([["CLUSTER", "REPLICATE", primaryID]]), "REPLICATE", connections[index])
         }
         let replicaCount = connections.count - primaryCount
-        if connections.count > Self.bigLab { progress("waiting until every node sees \(replicaCount) replicas and cluster_state ok") }
-        try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { topology, info in
-            info.state == "ok" && topology.filter { $0.role == .replica }.count == replicaCount
+        if connections.count > Self.bigLab {
+            // A node learns a peer's new role only from that peer's own ping or pong (gossip sections
+            // carry no roles), and gossip also refreshes the pong times (clusterProcessGossipSection) that would
+            // have made it ping: at hundreds of nodes a pair may go minutes without a direct message,
+            // so "every node sees every replica" took longer than any wait (250 nodes: not in 100 s).
+            // A big lab is judged by each node itself: cluster_state ok, and each replica's own line
+            // naming its primary. The others' views catch up by gossip while the lab runs.
+            progress("waiting until each of \(replicaCount) replicas names its primary and every node reports cluster_state ok")
+            try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { index, topology, info in
+                guard info.state == "ok" else { return false }
+                guard index >= primaryCount else { return true }
+                let me = topology.first { $0.flags.contains(.myself) }
+                return me?.role == .replica && me?.primaryID == ids[(index - primaryCount) % primaryCount]
+            }
+        } else {
+            try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { _, topology, info in
+                info.state == "ok" && topology.filter { $0.role == .replica }.count == replicaCount
+            }
         }
         // A replica is only useful once its first full sync is done; until then its link reads down.
         if connections.count > Self.bigLab && replicaCount > 0 { progress("waiting for \(replicaCount) replicas' first sync") }
@@ -146,7 +161,7 @@ struct LabClusterBuilder {
     /// attempt; the wait ends with one whole pass in which every node meets it.
     private func waitUntil(
         _ goal: String, connections: [RedisConnection], progress: @Sendable (String) -> Void = { _ in },
-        _ condition: ([TopologyEntry], ClusterInfoReport) -> Bool
+        _ condition: (_ index: Int, [TopologyEntry], ClusterInfoReport) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(Self.patience(connections.count))
         var attempts = 0
@@ -162,7 +177,7 @@ struct LabClusterBuilder {
                 let replies = try await connection.send([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
                 let topology = replies[0].string.flatMap { try? ClusterNodesParser.parse($0) }
                 let info = replies[1].string.map { ClusterInfoParser.parse($0) }
-                guard let topology, let info, condition(topology, info) else {
+                guard let topology, let info, condition(index, topology, info) else {
                     lastMiss = Self.describe(connection.address, topology: topology, info: info)
                     stillPending = Array(pending[position...])
                     break
