@@ -117,7 +117,9 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
 
         // Ready: the poller sees every node ok, and redis-cli agrees (all nodes agree about slots).
         printError("waiting until all \(expected) nodes are ok")
-        let deadline = ContinuousClock.now + .seconds(60)
+        // As long as the lab's own waits allow a stage: a minute, more at hundreds of nodes.
+        let readySeconds = max(60, expected * 2 / 5)
+        let deadline = ContinuousClock.now + .seconds(readySeconds)
         var lastProblem = ""
         while true {
             try Task.checkCancellation()
@@ -129,7 +131,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
                 if check.exited && check.status == 0 { break }
                 lastProblem = "redis-cli --cluster check exited \(check.status)"
             }
-            if ContinuousClock.now > deadline { throw BenchFailure("cluster not ready within 60 s: \(lastProblem)") }
+            if ContinuousClock.now > deadline { throw BenchFailure("cluster not ready within \(readySeconds) s: \(lastProblem)") }
             try await Task.sleep(for: .milliseconds(200))
         }
 

@@ -46,6 +46,8 @@ struct ScaleBenchReport: Codable {
     var warmup: Int
     var dashboardSeconds: Int
     var rows: [Row]
+    /// Sizes not measured, each with why (e.g. its lab did not form).
+    var missed: [String] = []
     var machine: Machine
 
     func renderTable() -> String {
@@ -79,6 +81,7 @@ struct ScaleBenchReport: Codable {
             + (slowKeys.isEmpty ? "PASS" : "MISS at " + slowKeys.map { "\($0.nodes)" }.joined(separator: ", ") + " nodes"))
         lines.append("warm tick: every node asked CLUSTER NODES; dash tick: the dashboard's rule (every \(ClusterPoller.periodicTopologyTicks) ticks, or when CLUSTER INFO / role moved)")
         lines.append("ratios: cold snapshot and warm ticks over redis-cli --cluster check; CPU (all threads, /proc/PID/stat) and RSS (max VmRSS) over htop -d 10")
+        for reason in missed { lines.append("MISSED: \(reason)") }
         for row in rows { lines.append("load before the \(row.nodes)-node lab: \(row.loadBeforeStart)") }
         lines.append("machine: nproc \(machine.nproc), \(machine.serverVersion) (\(machine.serverPath)), \(machine.redisCliVersion), \(machine.htopVersion), \(machine.kernel)")
         lines.append("command: \(invocation)")
