@@ -10,7 +10,9 @@ struct LabClusterBuilder {
 
     func form(progress: @Sendable (String) -> Void = { _ in }) async throws {
         var options = lab.connectionOptions
-        options.requestTimeout = .seconds(5)
+        // While hundreds of servers gossip on two cores, one can take seconds to answer (a 500-node
+        // lab's forming timed out at 5 s with the load average near 300): more time per node.
+        options.requestTimeout = .seconds(Int64(max(5, lab.nodes.count / 10)))
         let connections = try await Self.connectAll(lab.nodes.map(\.address), options: options)
         defer { for connection in connections { connection.close() } }
         let primaryCount = lab.options.primaries
@@ -40,7 +42,7 @@ struct LabClusterBuilder {
             try check(await connections[0].send([["CLUSTER", "MEET", node.address.host, "\(node.address.port)", "\(node.busPort)"]]), "MEET", connections[0])
         }
         if connections.count > Self.bigLab { progress("waiting until every node knows every other (gossip; a minute or more at hundreds of nodes)") }
-        try await waitUntil("every node knows every other", connections: connections, progress: progress) { _, topology, _ in
+        try await waitUntil("every node knows every other", connections: connections, progress: progress, nudge: meetMissing) { _, topology, _ in
             topology.count == ids.count && !topology.contains { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }
         }
         for index in primaryCount..<connections.count {
@@ -161,6 +163,7 @@ struct LabClusterBuilder {
     /// attempt; the wait ends with one whole pass in which every node meets it.
     private func waitUntil(
         _ goal: String, connections: [RedisConnection], progress: @Sendable (String) -> Void = { _ in },
+        nudge: ((_ index: Int, [TopologyEntry]) -> [[String]])? = nil,
         _ condition: (_ index: Int, [TopologyEntry], ClusterInfoReport) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(Self.patience(connections.count))
@@ -178,8 +181,14 @@ struct LabClusterBuilder {
                 let topology = replies[0].string.flatMap { try? ClusterNodesParser.parse($0) }
                 let info = replies[1].string.map { ClusterInfoParser.parse($0) }
                 guard let topology, let info, condition(index, topology, info) else {
-                    lastMiss = Self.describe(connection.address, topology: topology, info: info)
-                    stillPending = Array(pending[position...])
+                    if stillPending.isEmpty { lastMiss = Self.describe(connection.address, topology: topology, info: info) }
+                    // With a nudge, every pending node is visited and helped along in the same pass.
+                    if let nudge, let topology, case let commands = nudge(index, topology), !commands.isEmpty {
+                        _ = try await connection.send(commands)
+                        stillPending.append(index)
+                        continue
+                    }
+                    stillPending += Array(pending[position...])
                     break
                 }
             }
@@ -201,6 +210,20 @@ struct LabClusterBuilder {
             try await Task.sleep(for: .milliseconds(connections.count > Self.bigLab ? 500 : 100))
         }
     }
+
+    /// The tail of gossip is slow at hundreds of nodes: a node learns the last few peers only when
+    /// a random gossip section happens to name them (a 500-node lab sat for minutes at 497-499 of
+    /// 500). A node that misses only a few is introduced to them directly; one that misses many is
+    /// left to gossip, so the lab does not start n^2 handshakes at once.
+    private func meetMissing(_ index: Int, _ topology: [TopologyEntry]) -> [[String]] {
+        let known = Set(topology.filter { !$0.flags.contains(.handshake) && !$0.flags.contains(.noaddr) }.compactMap(\.address))
+        let missing = lab.nodes.enumerated().filter { $0.offset != index && !known.contains($0.element.address) }.map(\.element)
+        guard !missing.isEmpty, missing.count <= Self.meetTail else { return [] }
+        return missing.map { ["CLUSTER", "MEET", $0.address.host, "\($0.address.port)", "\($0.busPort)"] }
+    }
+
+    /// At most this many missing peers are met directly (see `meetMissing`).
+    static let meetTail = 25
 
     /// One node's view in a line, for a wait that is taking long: what is missing, as it sees it.
     static func describe(_ address: NodeAddress, topology: [TopologyEntry]?, info: ClusterInfoReport?) -> String {

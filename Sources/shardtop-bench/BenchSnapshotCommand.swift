@@ -91,9 +91,12 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
 
     /// Also run by `bench scale` at each size, on a lab it started.
     func measure(lab: LabCluster, selfPath: String, cliPath: String, serverPath: String) async throws -> SnapshotBenchReport {
-        let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
+        // A reply deadline that grows with the lab: 500 idle servers alone keep two cores busy, and
+        // one late reply would otherwise fail the whole bench (1 s up to 100 nodes, 5 s at 500).
+        let patient = ConnectionOptions(requestTimeout: .milliseconds(Int64(max(1000, lab.nodes.count * 10))))
+        let poller = ClusterPoller(seeds: [lab.seed], options: patient)
         // D: the dashboard's poller, which asks CLUSTER NODES of a node only every few ticks when nothing moved.
-        let periodic = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions(), topologyEveryTicks: ClusterPoller.periodicTopologyTicks)
+        let periodic = ClusterPoller(seeds: [lab.seed], options: patient, topologyEveryTicks: ClusterPoller.periodicTopologyTicks)
         do {
             let report = try await measure(lab: lab, poller: poller, periodic: periodic, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)
             await poller.shutdown()
