@@ -128,7 +128,7 @@ public final class LabCluster: @unchecked Sendable {
                 lab.stop()
                 progress("port \(port) was taken before the server could bind it; retrying with other ports")
                 attempt += 1
-            } catch let error as RedisClientError where attempt < 3 {
+            } catch let error as RedisClientError where attempt < 3 && !Self.isSlowReply(error) {
                 // A connection reset while forming: most likely a port clash the bind check missed
                 // (another process took the port between the pick and the bind). Fresh ports, once more.
                 lab.stop()
@@ -144,6 +144,13 @@ public final class LabCluster: @unchecked Sendable {
     private static func seconds(since start: ContinuousClock.Instant) -> String {
         let elapsed = ContinuousClock.now - start
         return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// A reply that came late is a busy machine, not a port clash: starting over with fresh ports
+    /// (hundreds of servers again) would only add to the load that made it late.
+    static func isSlowReply(_ error: RedisClientError) -> Bool {
+        if case .timedOut = error { return true }
+        return false
     }
 
     static func lacksTLS(_ detail: String) -> Bool {

@@ -10,7 +10,9 @@ struct LabClusterBuilder {
 
     func form(progress: @Sendable (String) -> Void = { _ in }) async throws {
         var options = lab.connectionOptions
-        options.requestTimeout = .seconds(5)
+        // While hundreds of servers gossip on two cores, one can take seconds to answer (a 500-node
+        // lab's forming timed out at 5 s with the load average near 300): more time per node.
+        options.requestTimeout = .seconds(Int64(max(5, lab.nodes.count / 10)))
         let connections = try await Self.connectAll(lab.nodes.map(\.address), options: options)
         defer { for connection in connections { connection.close() } }
         let primaryCount = lab.options.primaries
@@ -40,7 +42,7 @@ struct LabClusterBuilder {
             try check(await connections[0].send([["CLUSTER", "MEET", node.address.host, "\(node.address.port)", "\(node.busPort)"]]), "MEET", connections[0])
         }
         if connections.count > Self.bigLab { progress("waiting until every node knows every other (gossip; a minute or more at hundreds of nodes)") }
-        try await waitUntil("every node knows every other", connections: connections, progress: progress) { topology, _ in
+        try await waitUntil("every node knows every other", connections: connections, progress: progress, nudge: meetMissing) { _, topology, _ in
             topology.count == ids.count && !topology.contains { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }
         }
         for index in primaryCount..<connections.count {
@@ -48,9 +50,24 @@ struct LabClusterBuilder {
             try check(await connections[index].send([["CLUSTER", "REPLICATE", primaryID]]), "REPLICATE", connections[index])
         }
         let replicaCount = connections.count - primaryCount
-        if connections.count > Self.bigLab { progress("waiting until every node sees \(replicaCount) replicas and cluster_state ok") }
-        try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { topology, info in
-            info.state == "ok" && topology.filter { $0.role == .replica }.count == replicaCount
+        if connections.count > Self.bigLab {
+            // A node learns a peer's new role only from that peer's own ping or pong (gossip sections
+            // carry no roles), and gossip also refreshes the pong times (clusterProcessGossipSection) that would
+            // have made it ping: at hundreds of nodes a pair may go minutes without a direct message,
+            // so "every node sees every replica" took longer than any wait (250 nodes: not in 100 s).
+            // A big lab is judged by each node itself: cluster_state ok, and each replica's own line
+            // naming its primary. The others' views catch up by gossip while the lab runs.
+            progress("waiting until each of \(replicaCount) replicas names its primary and every node reports cluster_state ok")
+            try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { index, topology, info in
+                guard info.state == "ok" else { return false }
+                guard index >= primaryCount else { return true }
+                let me = topology.first { $0.flags.contains(.myself) }
+                return me?.role == .replica && me?.primaryID == ids[(index - primaryCount) % primaryCount]
+            }
+        } else {
+            try await waitUntil("the cluster reports ok with every replica in place", connections: connections, progress: progress) { _, topology, info in
+                info.state == "ok" && topology.filter { $0.role == .replica }.count == replicaCount
+            }
         }
         // A replica is only useful once its first full sync is done; until then its link reads down.
         if connections.count > Self.bigLab && replicaCount > 0 { progress("waiting for \(replicaCount) replicas' first sync") }
@@ -146,22 +163,32 @@ struct LabClusterBuilder {
     /// attempt; the wait ends with one whole pass in which every node meets it.
     private func waitUntil(
         _ goal: String, connections: [RedisConnection], progress: @Sendable (String) -> Void = { _ in },
-        _ condition: ([TopologyEntry], ClusterInfoReport) -> Bool
+        nudge: ((_ index: Int, [TopologyEntry]) -> [[String]])? = nil,
+        _ condition: (_ index: Int, [TopologyEntry], ClusterInfoReport) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(Self.patience(connections.count))
         var attempts = 0
         var pending = Array(connections.indices)
         var lastReport = ContinuousClock.now
+        // The first node still short of the goal, as it last answered: printed with the progress.
+        var lastMiss = ""
         while true {
             attempts += 1
             var stillPending: [Int] = []
             for (position, index) in pending.enumerated() {
                 let connection = connections[index]
                 let replies = try await connection.send([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
-                guard let nodesText = replies[0].string, let infoText = replies[1].string,
-                      let topology = try? ClusterNodesParser.parse(nodesText),
-                      condition(topology, ClusterInfoParser.parse(infoText)) else {
-                    stillPending = Array(pending[position...])
+                let topology = replies[0].string.flatMap { try? ClusterNodesParser.parse($0) }
+                let info = replies[1].string.map { ClusterInfoParser.parse($0) }
+                guard let topology, let info, condition(index, topology, info) else {
+                    if stillPending.isEmpty { lastMiss = Self.describe(connection.address, topology: topology, info: info) }
+                    // With a nudge, every pending node is visited and helped along in the same pass.
+                    if let nudge, let topology, case let commands = nudge(index, topology), !commands.isEmpty {
+                        _ = try await connection.send(commands)
+                        stillPending.append(index)
+                        continue
+                    }
+                    stillPending += Array(pending[position...])
                     break
                 }
             }
@@ -174,13 +201,39 @@ struct LabClusterBuilder {
             pending = stillPending
             if connections.count > Self.bigLab && ContinuousClock.now - lastReport > .seconds(10) {
                 lastReport = ContinuousClock.now
-                progress("  \(connections.count - pending.count) of \(connections.count) nodes so far")
+                progress("  \(connections.count - pending.count) of \(connections.count) nodes so far; \(lastMiss)")
             }
             // Wall time alone is not enough on a starved machine; require real attempts too.
             if ContinuousClock.now > deadline && attempts >= 100 {
-                throw LabError.clusterDidNotForm("timed out waiting until \(goal) (\(connections.count - pending.count) of \(connections.count) nodes did)")
+                throw LabError.clusterDidNotForm("timed out waiting until \(goal) (\(connections.count - pending.count) of \(connections.count) nodes did; \(lastMiss))")
             }
             try await Task.sleep(for: .milliseconds(connections.count > Self.bigLab ? 500 : 100))
         }
+    }
+
+    /// The tail of gossip is slow at hundreds of nodes: a node learns the last few peers only when
+    /// a random gossip section happens to name them (a 500-node lab sat for minutes at 497-499 of
+    /// 500). A node that misses only a few is introduced to them directly; one that misses many is
+    /// left to gossip, so the lab does not start n^2 handshakes at once.
+    private func meetMissing(_ index: Int, _ topology: [TopologyEntry]) -> [[String]] {
+        let known = Set(topology.filter { !$0.flags.contains(.handshake) && !$0.flags.contains(.noaddr) }.compactMap(\.address))
+        let missing = lab.nodes.enumerated().filter { $0.offset != index && !known.contains($0.element.address) }.map(\.element)
+        guard !missing.isEmpty, missing.count <= Self.meetTail else { return [] }
+        return missing.map { ["CLUSTER", "MEET", $0.address.host, "\($0.address.port)", "\($0.busPort)"] }
+    }
+
+    /// At most this many missing peers are met directly (see `meetMissing`).
+    static let meetTail = 25
+
+    /// One node's view in a line, for a wait that is taking long: what is missing, as it sees it.
+    static func describe(_ address: NodeAddress, topology: [TopologyEntry]?, info: ClusterInfoReport?) -> String {
+        guard let topology, let info else { return "\(address) gave no readable CLUSTER NODES / CLUSTER INFO" }
+        let replicas = topology.filter { $0.role == .replica }.count
+        let failing = topology.filter { $0.flags.contains(.fail) || $0.flags.contains(.pfail) }.count
+        let meeting = topology.filter { $0.flags.contains(.handshake) || $0.flags.contains(.noaddr) }.count
+        let myself = topology.first { $0.flags.contains(.myself) }
+        return "\(address) (\(myself?.role == .replica ? "replica" : "primary")) sees cluster_state \(info.state), "
+            + "\(topology.count) nodes (\(meeting) in handshake or without address), \(replicas) replicas, "
+            + "\(failing) flagged pfail/fail, \(info.slotsOK) slots ok"
     }
 }

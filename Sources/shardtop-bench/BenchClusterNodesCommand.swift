@@ -45,12 +45,16 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
 
     func run() async throws {
         print("shardtop-bench cluster-nodes: median of \(repetitions) repetitions; one tick = one reply from each of n nodes")
-        print("nodes  reply KB  tick MB   parse 1 reply ms  parse tick ms  assemble tick ms  parse+assemble ms")
+        let k = ClusterPoller.periodicTopologyTicks
+        print("rule: the dashboard's poller asks a node CLUSTER NODES every \(k) ticks (staggered) unless its CLUSTER INFO / role moved,")
+        print("      so a quiet tick parses ceil(n/\(k)) replies; 'rule tick' = that parse + the assembly")
+        print("nodes  reply KB  tick MB   parse 1 reply ms  parse tick ms  assemble tick ms  parse+assemble ms  rule parse ms  rule tick ms")
         for size in sizes {
-            let row = try measure(size: size)
-            print(String(format: "%5d  %8.1f  %7.2f  %17.3f  %13.1f  %16.1f  %17.1f",
+            let row = try measure(size: size, every: k)
+            print(String(format: "%5d  %8.1f  %7.2f  %17.3f  %13.1f  %16.1f  %17.1f  %13.1f  %12.1f",
                          size, Double(row.replyBytes) / 1024, Double(row.replyBytes * size) / 1_048_576,
-                         row.parseOneMillis, row.parseTickMillis, row.assembleMillis, row.parseTickMillis + row.assembleMillis))
+                         row.parseOneMillis, row.parseTickMillis, row.assembleMillis, row.parseTickMillis + row.assembleMillis,
+                         row.ruleParseMillis, row.ruleParseMillis + row.assembleMillis))
         }
         if let seed, let address = NodeAddress(seed) {
             try await measureWire(address)
@@ -62,14 +66,18 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
         var parseOneMillis: Double
         var parseTickMillis: Double
         var assembleMillis: Double
+        /// Parsing the ceil(n/k) replies that a quiet tick asks for under the dashboard's rule.
+        var ruleParseMillis: Double
     }
 
-    private func measure(size: Int) throws -> Row {
+    private func measure(size: Int, every k: Int) throws -> Row {
         // n replies, each from its own node's point of view (its own line says myself), with
         // per-reply ping/pong times: on a live cluster the text changes every tick.
         let replies = (0..<size).map { Self.reply(size: size, viewer: $0, tick: 1) }
         var parseOne: [Double] = []
         var parseTick: [Double] = []
+        var ruleParse: [Double] = []
+        let due = (size + k - 1) / k
         var assemble: [Double] = []
         var parsed: [[TopologyEntry]] = []
         for _ in 0..<repetitions {
@@ -80,6 +88,10 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
             let tickStarted = ContinuousClock.now
             parsed = try replies.map { try ClusterNodesParser.parse($0) }
             parseTick.append((ContinuousClock.now - tickStarted).millis)
+
+            let ruleStarted = ContinuousClock.now
+            for reply in replies.prefix(due) { _ = try ClusterNodesParser.parse(reply) }
+            ruleParse.append((ContinuousClock.now - ruleStarted).millis)
 
             let reports = parsed.enumerated().map { viewer, topology in
                 NodeReport(address: Self.address(viewer), time: 1, roundTripSeconds: 0.001,
@@ -92,7 +104,8 @@ struct BenchClusterNodesCommand: AsyncParsableCommand {
             guard snapshot.nodes.count == size else { throw BenchFailure("assembled \(snapshot.nodes.count) of \(size) nodes") }
         }
         return Row(replyBytes: replies[0].utf8.count, parseOneMillis: Self.median(parseOne),
-                   parseTickMillis: Self.median(parseTick), assembleMillis: Self.median(assemble))
+                   parseTickMillis: Self.median(parseTick), assembleMillis: Self.median(assemble),
+                   ruleParseMillis: Self.median(ruleParse))
     }
 
     /// Round trips on one real node: CLUSTER NODES alone, CLUSTER INFO alone, median of the repetitions.

@@ -184,14 +184,16 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         printError("waiting until all \(expected) nodes are ok")
         let poller = ClusterPoller(seeds: [lab.seed], options: ConnectionOptions())
         do {
-            let deadline = ContinuousClock.now + .seconds(60)
+            // As long as the lab's own waits allow a stage: a minute, more at hundreds of nodes.
+            let readySeconds = max(60, expected * 2 / 5)
+            let deadline = ContinuousClock.now + .seconds(readySeconds)
             var lastProblem = ""
             while true {
                 try Task.checkCancellation()
                 let (snapshot, _) = await poller.tick()
                 guard let problem = BenchSnapshotCommand.problem(snapshot, expected: expected) else { break }
                 lastProblem = problem
-                if ContinuousClock.now > deadline { throw BenchFailure("cluster not ready within 60 s: \(lastProblem)") }
+                if ContinuousClock.now > deadline { throw BenchFailure("cluster not ready within \(readySeconds) s: \(lastProblem)") }
                 try await Task.sleep(for: .milliseconds(200))
             }
             // The readiness poller goes away before anything is measured: only the two programs poll.

@@ -100,6 +100,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         let interrupt = Interrupt()
         interrupt.install()
         var rows: [ScaleBenchReport.Row] = []
+        var missed: [String] = []
         for size in sizes {
             let primaries = size / (1 + replicas)
             printError("== \(size) nodes (\(primaries) primaries x \(replicas) replica(s)) ==")
@@ -107,7 +108,17 @@ struct BenchScaleCommand: AsyncParsableCommand {
             options.nodeTimeoutMillis = nodeTimeout ?? LabSize(nodes: size).defaultNodeTimeoutMillis
             let loadBefore = ProcStat.loadAverage()
             let started = ContinuousClock.now
-            let lab = try await interrupt.startLab(options)
+            let lab: LabCluster
+            do {
+                lab = try await interrupt.startLab(options)
+            } catch {
+                if error.rawValue == 130 || interrupt.wasSignalled { throw error }
+                // A size whose lab does not form is reported beside the sizes that did, not instead of them
+                // (why it did not was printed just above).
+                let reason = "\(size) nodes: the lab did not form (its error is printed above)"
+                missed.append(reason)
+                continue
+            }
             let labStart = (ContinuousClock.now - started).millis / 1000
             let live = LiveRun()
             let measuring = Task {
@@ -129,14 +140,17 @@ struct BenchScaleCommand: AsyncParsableCommand {
                     printError("interrupted")
                     throw ExitCode(130)
                 }
-                throw fail("at \(size) nodes: \((error as? BenchFailure)?.message ?? "\(error)")")
+                let reason = "\(size) nodes: \((error as? BenchFailure)?.message ?? "\(error)")"
+                printError(reason)
+                missed.append(reason)
             }
         }
+        guard !rows.isEmpty else { throw fail(missed.joined(separator: "; ")) }
 
         let report = ScaleBenchReport(
             invocation: CommandLine.arguments.map(BenchSnapshotCommand.shellQuoted).joined(separator: " "),
             replicasPerPrimary: replicas, repetitions: repetitions, warmup: warmup, dashboardSeconds: seconds,
-            rows: rows,
+            rows: rows, missed: missed,
             machine: .init(
                 nproc: ProcessInfo.processInfo.activeProcessorCount, serverPath: serverPath,
                 serverVersion: TimedProcess.capture(serverPath, ["--version"]).map(BenchSnapshotCommand.shortVersion) ?? "?",
@@ -153,6 +167,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data((report.renderTable() + "\n" + report.renderChart()).utf8))
         }
+        if !missed.isEmpty { throw ExitCode(1) }
     }
 
     /// One size: the snapshot bench, the size of what every node answers to CLUSTER NODES, then
@@ -181,7 +196,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         return ScaleBenchReport.Row(
             nodes: lab.nodes.count, primaries: primaries, labStartSeconds: 0, loadBeforeStart: "",
             coldSnapshotMillis: median("A"), redisCliCheckMillis: median("B"), warmTickMillis: median("C"),
-            clusterNodesReplyBytes: nodesReplyBytes,
+            warmTickPeriodicMillis: median("D"), clusterNodesReplyBytes: nodesReplyBytes,
             dashboardCPUPercent: shardtop.cpuPercentOfOneCore, htopCPUPercent: htop.cpuPercentOfOneCore,
             dashboardRSSMiB: Double(shardtop.rssMaxKiB) / 1024, htopRSSMiB: Double(htop.rssMaxKiB) / 1024,
             keyMillis: BenchSummary(millis: keyMillis), keySamplesMillis: keyMillis

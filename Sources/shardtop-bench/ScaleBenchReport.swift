@@ -1,5 +1,6 @@
 import ShardtopApp
 import Foundation
+import ShardtopRedis
 
 /// Everything `bench scale` prints: one row per cluster size, as a table, a text chart or JSON.
 struct ScaleBenchReport: Codable {
@@ -12,6 +13,8 @@ struct ScaleBenchReport: Codable {
         var coldSnapshotMillis: Double
         var redisCliCheckMillis: Double
         var warmTickMillis: Double
+        /// The same, with the dashboard's rule (CLUSTER NODES only when a node is due or moved; issue 12).
+        var warmTickPeriodicMillis: Double = .nan
         /// One node's CLUSTER NODES reply; a full poll reads about this much from every node.
         var clusterNodesReplyBytes: Int
         var dashboardCPUPercent: Double
@@ -23,6 +26,7 @@ struct ScaleBenchReport: Codable {
 
         var coldRatio: Double { coldSnapshotMillis / redisCliCheckMillis }
         var warmRatio: Double { warmTickMillis / redisCliCheckMillis }
+        var warmPeriodicRatio: Double { warmTickPeriodicMillis / redisCliCheckMillis }
         var cpuRatio: Double { dashboardCPUPercent / htopCPUPercent }
         var rssRatio: Double { dashboardRSSMiB / htopRSSMiB }
     }
@@ -42,13 +46,15 @@ struct ScaleBenchReport: Codable {
     var warmup: Int
     var dashboardSeconds: Int
     var rows: [Row]
+    /// Sizes not measured, each with why (e.g. its lab did not form).
+    var missed: [String] = []
     var machine: Machine
 
     func renderTable() -> String {
         var lines: [String] = []
         lines.append("shardtop-bench scale: \(replicasPerPrimary) replica(s) per primary; snapshot: \(warmup) warm-up + \(repetitions) "
             + "alternating rounds (medians); dashboard: 120x40 pty, 1 s refresh, beside htop -d 10, 5 s warm-up + \(dashboardSeconds) s")
-        let header = ["nodes", "lab start", "cold snap", "redis-cli", "ratio", "warm tick", "ratio", "NODES reply",
+        let header = ["nodes", "lab start", "cold snap", "redis-cli", "ratio", "warm tick", "ratio", "dash tick", "ratio", "NODES reply",
                       "CPU %", "htop %", "ratio", "RSS MiB", "htop MiB", "ratio", "keys med/max ms"]
         var table = [header]
         for row in rows {
@@ -56,6 +62,7 @@ struct ScaleBenchReport: Codable {
                 "\(row.nodes)", fmt(row.labStartSeconds, 1) + " s",
                 fmt(row.coldSnapshotMillis, 1) + " ms", fmt(row.redisCliCheckMillis, 1) + " ms", fmt(row.coldRatio, 2) + "x",
                 fmt(row.warmTickMillis, 1) + " ms", fmt(row.warmRatio, 2) + "x",
+                fmt(row.warmTickPeriodicMillis, 1) + " ms", fmt(row.warmPeriodicRatio, 2) + "x",
                 fmt(Double(row.clusterNodesReplyBytes) / 1024, 1) + " KiB",
                 fmt(row.dashboardCPUPercent, 2), fmt(row.htopCPUPercent, 2), fmt(row.cpuRatio, 2) + "x",
                 fmt(row.dashboardRSSMiB, 1), fmt(row.htopRSSMiB, 1), fmt(row.rssRatio, 1) + "x",
@@ -72,7 +79,9 @@ struct ScaleBenchReport: Codable {
         let slowKeys = rows.filter { $0.keyMillis.medianMillis > BenchScaleCommand.keyTarget }
         lines.append("keys: median under \(Int(BenchScaleCommand.keyTarget)) ms inside the dashboard (SHARDTOP_KEY_TIMES) at every size: "
             + (slowKeys.isEmpty ? "PASS" : "MISS at " + slowKeys.map { "\($0.nodes)" }.joined(separator: ", ") + " nodes"))
-        lines.append("ratios: cold snapshot and warm tick over redis-cli --cluster check; CPU (all threads, /proc/PID/stat) and RSS (max VmRSS) over htop -d 10")
+        lines.append("warm tick: every node asked CLUSTER NODES; dash tick: the dashboard's rule (every \(ClusterPoller.periodicTopologyTicks) ticks, or when CLUSTER INFO / role moved)")
+        lines.append("ratios: cold snapshot and warm ticks over redis-cli --cluster check; CPU (all threads, /proc/PID/stat) and RSS (max VmRSS) over htop -d 10")
+        for reason in missed { lines.append("MISSED: \(reason)") }
         for row in rows { lines.append("load before the \(row.nodes)-node lab: \(row.loadBeforeStart)") }
         lines.append("machine: nproc \(machine.nproc), \(machine.serverVersion) (\(machine.serverPath)), \(machine.redisCliVersion), \(machine.htopVersion), \(machine.kernel)")
         lines.append("command: \(invocation)")
@@ -91,6 +100,7 @@ struct ScaleBenchReport: Codable {
         let blocks = [
             Block(title: "cold snapshot (#) vs redis-cli --cluster check (-)", unit: "ms", ours: \.coldSnapshotMillis, peer: \.redisCliCheckMillis),
             Block(title: "warm poll tick (#) vs redis-cli --cluster check (-)", unit: "ms", ours: \.warmTickMillis, peer: \.redisCliCheckMillis),
+            Block(title: "warm tick, dashboard's rule (#) vs redis-cli --cluster check (-)", unit: "ms", ours: \.warmTickPeriodicMillis, peer: \.redisCliCheckMillis),
             Block(title: "dashboard CPU (#) vs htop -d 10 (-)", unit: "% of a core", ours: \.dashboardCPUPercent, peer: \.htopCPUPercent),
             Block(title: "dashboard RSS (#) vs htop -d 10 (-)", unit: "MiB", ours: \.dashboardRSSMiB, peer: \.htopRSSMiB),
             Block(title: "key answered, median inside the dashboard (#)", unit: "ms", ours: { $0.keyMillis.medianMillis }, peer: nil),

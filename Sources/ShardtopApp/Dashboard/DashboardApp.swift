@@ -57,7 +57,9 @@ public final class DashboardApp: @unchecked Sendable {
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.interval = configuration.interval
-        self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds)
+        // CLUSTER NODES at least every 5 ticks, and at once when a node's CLUSTER INFO or role moves (issue 12).
+        self.poller = ClusterPoller(seeds: configuration.seeds, options: configuration.options, lagThresholds: configuration.lagThresholds,
+                                    topologyEveryTicks: ClusterPoller.periodicTopologyTicks)
         self.terminal = TerminalSession(theme: configuration.theme)
         self.replay = configuration.replay.map(ReplayDriver.init(recording:))
         self.logs = DashboardLogs(selector: configuration.logSelector, poller: poller)

@@ -5,7 +5,7 @@ import ShardtopRedis
 /// `shardtop watch`: poll live and print each event as one line (or JSON), no terminal needed.
 public enum HeadlessWatch {
     public static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, interval: Double, status: Bool, json: Bool) async throws {
-        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
+        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag, topologyEveryTicks: ClusterPoller.periodicTopologyTicks)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var first = true

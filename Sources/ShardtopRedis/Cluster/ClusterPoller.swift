@@ -21,8 +21,12 @@ public actor ClusterPoller {
     private var topologies: [NodeAddress: ParsedTopology] = [:]
     /// The last assembly's reading of the views: reused while no reply changes.
     private let memo = TopologyMemo()
+    private var forceTopology = false
     private var parses = 0
     private var parsesSkipped = 0
+    /// When each node is asked CLUSTER NODES (see `TopologyRefresh`); every tick unless set.
+    private var refresh: TopologyRefresh
+    private var topologyAsks = Work.TopologyAsks()
 
     /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
     /// and how many assemblies read every view or reused the last reading. Tests hold a tick whose
@@ -32,25 +36,61 @@ public actor ClusterPoller {
         public var topologyParsesSkipped: Int
         public var viewReadings: Int
         public var viewReadingsSkipped: Int
+        /// How often CLUSTER NODES was sent, over all ticks: a quiet tick under
+        /// `topologyEveryTicks` > 1 adds only to `skipped` for the nodes not due.
+        public var topologyAsks = TopologyAsks()
+
+        public struct TopologyAsks: Sendable, Equatable {
+            /// In a poll's one pipeline (first poll, new connection, node due, or every tick).
+            public var inPoll = 0
+            /// As a second round trip, because the node's CLUSTER INFO / INFO signature moved.
+            public var secondTrip = 0
+            /// Not sent: the node's last reading stood in.
+            public var skipped = 0
+            public var sent: Int { inPoll + secondTrip }
+        }
     }
 
     public var work: Work {
-        Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses)
+        Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses,
+             topologyAsks: topologyAsks)
+    }
+
+    /// Ask each node CLUSTER NODES at least every this many ticks when nothing says its view moved
+    /// (1, the default: every tick). The dashboard and `watch` use `periodicTopologyTicks`.
+    /// k for pollers that tick on a timer. 5: at 500 nodes every node's CLUSTER NODES each tick
+    /// was 622 ms of parsing (a 1 s refresh spent most of a core on it); a fifth of that fits, while
+    /// what no counter shows (an open slot, a replica's PFAIL in others' views) is at most 4 ticks
+    /// old, well inside the cluster's own failure detection (node timeout, 15 s by default).
+    public static let periodicTopologyTicks = 5
+
+    public var topologyEveryTicks: Int {
+        get { refresh.everyTicks }
+        set { refresh.everyTicks = max(1, newValue) }
     }
 
     public init(
         seeds: [NodeAddress], options: ConnectionOptions, lagThresholds: LagThresholds = .default,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, topologyEveryTicks: Int = 1
     ) {
         self.seeds = seeds
         self.options = options
         self.lagThresholds = lagThresholds
         self.group = group
+        self.refresh = TopologyRefresh(everyTicks: topologyEveryTicks)
     }
 
     /// Polls every known node once and returns the new snapshot with what changed since the last one.
     /// The first call also discovers: it asks the seeds, then every node they name, in the same call.
     public func tick() async -> (snapshot: ClusterSnapshot, events: [ClusterEvent]) {
+        await tick(fullTopology: false)
+    }
+
+    /// One tick; with `fullTopology`, every node is asked CLUSTER NODES whatever `topologyEveryTicks`
+    /// says (commands that judge the cluster use this: `settled`).
+    public func tick(fullTopology: Bool) async -> (snapshot: ClusterSnapshot, events: [ClusterEvent]) {
+        refresh.startTick()
+        forceTopology = fullTopology
         var targets = Set(knownAddresses())
         if targets.isEmpty { targets = Set(seeds) }
         var reports = await pollAll(targets)
@@ -94,25 +134,38 @@ public actor ClusterPoller {
 
     private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
         let now = Date().timeIntervalSince1970
-        let targets = addresses.sorted().map { address in
-            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address])
+        let sorted = addresses.sorted()
+        let positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        let targets = sorted.map { address in
+            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
+             ask: refresh.ask(address, forceAll: forceTopology))
         }
-        let polled = await withTaskGroup(of: (NodeReport, SaveRulesAnswer?, ParsedTopology?).self,
-                                         returning: [(NodeReport, SaveRulesAnswer?, ParsedTopology?)].self) { group in
+        let polled = await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
             for target in targets {
-                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last) }
+                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask) }
             }
-            var results: [(NodeReport, SaveRulesAnswer?, ParsedTopology?)] = []
+            var results: [NodePoll.Result] = []
             for await result in group { results.append(result) }
             return results
         }
         var reports: [NodeReport] = []
         reports.reserveCapacity(polled.count)
-        for (report, answer, topology) in polled {
-            if let answer { saveRules[report.address] = (answer, report.time) }
+        for result in polled {
+            let report = result.report
+            if let answer = result.saveRules { saveRules[report.address] = (answer, report.time) }
             reports.append(withSaveRules(report))
             // A node that failed keeps its last reading: its next answer is often the same text.
-            guard let topology else { continue }
+            guard let topology = result.topology, let signature = result.signature else {
+                refresh.failed(report.address)
+                continue
+            }
+            refresh.answered(report.address, asked: result.asked, signature: signature, connection: result.connection,
+                             position: positions[report.address] ?? 0)
+            switch result.asked {
+            case .inPoll: topologyAsks.inPoll += 1
+            case .secondTrip: topologyAsks.secondTrip += 1
+            case .skipped: topologyAsks.skipped += 1; continue
+            }
             topologies[report.address] = topology
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
@@ -141,6 +194,7 @@ public actor ClusterPoller {
             clients[address] = nil
             saveRules[address] = nil
             topologies[address] = nil
+            refresh.forget(address)
             Task { await client.close() }
         }
     }

@@ -13,6 +13,9 @@ public enum NodePoll {
         ["INFO"] + infoSections,
     ]
 
+    /// A poll that leaves CLUSTER NODES out (see `TopologyRefresh`): what every node sends each tick.
+    public static let lightCommands: [[String]] = Array(commands.dropFirst())
+
     /// Sent after the poll's three commands when the caller wants the save rules (see `SaveRulesAnswer`).
     public static let saveRulesCommand = ["CONFIG", "GET", "save"]
 
@@ -26,19 +29,70 @@ public enum NodePoll {
     /// lines that was most of a tick). Returns what to pass next time.
     static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
                             last: ParsedTopology?) async -> (report: NodeReport, saveRules: SaveRulesAnswer?, topology: ParsedTopology?) {
+        let result = await poll(client, timeout: timeout, askSaveRules: askSaveRules, last: last, topology: .always)
+        return (result.report, result.saveRules, result.topology)
+    }
+
+    /// What one poll gave, with what the poller keeps for the next (see `TopologyRefresh`).
+    struct Result: Sendable {
+        var report: NodeReport
+        var saveRules: SaveRulesAnswer?
+        /// nil when the poll failed.
+        var topology: ParsedTopology?
+        var signature: TopologySignature?
+        var asked: TopologyAsked
+        /// The client's connection count after the poll (`NodeClient.connectionsOpened`).
+        var connection: Int
+    }
+
+    /// One poll under the poller's topology rule. With `.ifChanged`, the pipeline carries only
+    /// CLUSTER INFO and INFO; CLUSTER NODES follows as a second round trip to this node alone when
+    /// their signature moved or the connection is new, else the node's last reading stands in.
+    static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
+                     last: ParsedTopology?, topology ask: TopologyAsk) async -> Result {
         let started = ContinuousClock.now
+        var asked = TopologyAsked.inPoll
         do {
-            let replies = try await client.send(askSaveRules ? commands + [saveRulesCommand] : commands, timeout: timeout)
-            let elapsed = ContinuousClock.now - started
-            let (outcome, topology) = try parse(Array(replies.prefix(3)), last: last)
+            let outcome: NodeReport.Outcome
+            let topology: ParsedTopology
+            let signature: TopologySignature
+            let replies: [RESPValue]
+            let elapsed: Duration
+            if case .ifChanged(let since, let sinceConnection) = ask, let last {
+                replies = try await client.send(askSaveRules ? lightCommands + [saveRulesCommand] : lightCommands, timeout: timeout)
+                elapsed = ContinuousClock.now - started
+                guard replies.count >= 2 else { throw RedisClientError.unexpectedReply("expected 2 replies, got \(replies.count)") }
+                let clusterInfo = ClusterInfoParser.parse(bytes: try bytes(replies[0], command: "CLUSTER INFO"))
+                let info = ServerInfoParser.parse(bytes: try bytes(replies[1], command: "INFO"))
+                signature = TopologySignature(clusterInfo: clusterInfo, info: info)
+                if signature == since, await client.connectionsOpened == sinceConnection {
+                    topology = last
+                    asked = .skipped
+                } else {
+                    let nodes = try await client.send([commands[0]], timeout: timeout)
+                    guard nodes.count == 1 else { throw RedisClientError.unexpectedReply("expected 1 reply, got \(nodes.count)") }
+                    topology = try ParsedTopology.read(try text(nodes[0], command: "CLUSTER NODES"), reusing: last)
+                    asked = .secondTrip
+                }
+                outcome = .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info)
+            } else {
+                replies = try await client.send(askSaveRules ? commands + [saveRulesCommand] : commands, timeout: timeout)
+                elapsed = ContinuousClock.now - started
+                (outcome, topology) = try parse(Array(replies.prefix(3)), last: last)
+                guard case .answered(_, let clusterInfo, let info) = outcome else { throw RedisClientError.unexpectedReply("no answer") }
+                signature = TopologySignature(clusterInfo: clusterInfo, info: info)
+            }
+            let expected = asked == .inPoll ? commands.count : lightCommands.count
             var saveRules: SaveRulesAnswer?
-            if askSaveRules, replies.count == 4 { saveRules = SaveRulesAnswer.from(replies[3]) }
+            if askSaveRules, replies.count == expected + 1 { saveRules = SaveRulesAnswer.from(replies[expected]) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds,
                                     outcome: outcome, topologyToken: topology.token)
-            return (report, saveRules, topology)
+            return Result(report: report, saveRules: saveRules, topology: topology, signature: signature, asked: asked,
+                          connection: await client.connectionsOpened)
         } catch {
-            return (NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))), nil, nil)
+            return Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
+                          saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened)
         }
     }
 

@@ -12,6 +12,9 @@ public actor NodeClient {
     private var consecutiveFailures = 0
     private var retryAt: ContinuousClock.Instant?
     private var lastError: String?
+    /// How many connections this client has opened: a change between two polls means a new
+    /// connection (the node may have restarted), on which the poller asks CLUSTER NODES again.
+    public private(set) var connectionsOpened = 0
 
     /// Backoff grows from `firstBackoff`, doubling, capped at `maxBackoff`.
     public static let firstBackoff: Duration = .milliseconds(250)
@@ -49,6 +52,7 @@ public actor NodeClient {
         do {
             let fresh = try await RedisConnection.connect(to: address, options: options, group: group)
             connection = fresh
+            connectionsOpened += 1
             return fresh
         } catch {
             recordFailure(error, closing: nil)
