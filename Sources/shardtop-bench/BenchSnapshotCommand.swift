@@ -86,6 +86,13 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(report.renderTable().utf8))
+            // Apart from the timed rounds: the same cold command with its phases marked.
+            do {
+                let phases = try ColdPhases.measure(selfPath, ["snapshot", lab.seed.description, "--json"], runs: 10)
+                FileHandle.standardOutput.write(Data(ColdPhases.render(phases).utf8))
+            } catch {
+                throw fail((error as? BenchFailure)?.message ?? "\(error)")
+            }
         }
     }
 

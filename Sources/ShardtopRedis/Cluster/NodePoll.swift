@@ -71,7 +71,7 @@ public enum NodePoll {
                 } else {
                     let nodes = try await client.send([commands[0]], timeout: timeout)
                     guard nodes.count == 1 else { throw RedisClientError.unexpectedReply("expected 1 reply, got \(nodes.count)") }
-                    topology = try ParsedTopology.read(try text(nodes[0], command: "CLUSTER NODES"), reusing: last)
+                    topology = try ParsedTopology.read(bytes: try bytes(nodes[0], command: "CLUSTER NODES"), reusing: last)
                     asked = .secondTrip
                 }
                 outcome = .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info)
