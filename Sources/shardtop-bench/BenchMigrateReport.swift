@@ -88,7 +88,7 @@ struct MigrateBenchReport: Codable {
         let ratioWidth = max(ratios.map(\.name.count).max() ?? 0, 10)
         for ratio in ratios {
             lines.append(pad(ratio.name, ratioWidth + 2) + String(format: "%7.2fx", ratio.value)
-                + "  target \(ratio.atLeast ? ">=" : "<=") " + String(format: "%.1fx", ratio.target) + "  " + (ratio.pass ? "PASS" : "MISS"))
+                + "  target \(ratio.atLeast ? ">=" : "<=") " + String(format: "%.2fx", ratio.target) + "  " + (ratio.pass ? "PASS" : "MISS"))
         }
         for note in notes { lines.append("note: \(note)") }
         lines.append("machine: nproc \(machine.nproc), load average \(machine.loadAverageBefore) before / \(machine.loadAverageAfter) after, "
