@@ -187,10 +187,16 @@ public final class DashboardApp: @unchecked Sendable {
             let (isPaused, chosen) = lock.withLock { (paused, interval) }
             // While a failover or migration is in flight, poll at least every 200 ms so the flip or
             // the moved slots show within a fraction of a second, whatever the chosen interval.
-            let busy = store?.snapshotOfState.operations.isBusy ?? false
+            let state = store?.snapshotOfState
+            let busy = state?.operations.isBusy ?? false
             let period = busy ? min(chosen, 0.2) : chosen
+            // While a dialog is open or an operation runs, every node's CLUSTER NODES is read each
+            // tick, not every 5th: the refusal re-checked on confirm (a slot someone opened by
+            // hand, say) and a failover's or migration's progress then see views at most one
+            // tick old, as before the poller asked less often.
+            let fullTopology = busy || state?.dialog != nil
             if !isPaused {
-                let (snapshot, events) = await poller.tick()
+                let (snapshot, events) = await poller.tick(fullTopology: fullTopology)
                 store?.snapshotArrived(snapshot, events)
                 if !journalLoaded && snapshot.nodes.contains(where: { !$0.isUnknownSeed }) {
                     actions.loadJournal(for: snapshot)
