@@ -40,7 +40,7 @@ struct LegacyMigrator {
         // Round size from the key count: the survey's, or (rebalance and drains skip the survey)
         // one pipelined COUNTKEYSINSLOT per slot now, which is O(1) each on the server.
         var keys = plan.keyCount
-        if settings.slotsPerRound == nil, keys == nil { keys = try? await Self.countKeys(plan.slots, on: source) }
+        if settings.slotsPerRound == nil, keys == nil { keys = try? await MigrationSurvey.keyCount(plan.slots, on: source) }
         let perRound = settings.slotsPerRound(keys: keys, slots: plan.slots.count)
         let rounds = stride(from: 0, to: plan.slots.count, by: perRound).map {
             Array(plan.slots[$0..<min($0 + perRound, plan.slots.count)])
@@ -83,10 +83,5 @@ struct LegacyMigrator {
             slotsMoved: report.slotsDone, keysMoved: report.keysMoved, seconds: Date().timeIntervalSince(started),
             commands: mover.commandLog.lines, notes: notes
         )
-    }
-
-    private static func countKeys(_ slots: [Int], on source: RedisConnection) async throws -> Int {
-        let counts = try await source.run("COUNTKEYSINSLOT (round size)", slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
-        return counts.reduce(0) { $0 + Int($1.int ?? 0) }
     }
 }

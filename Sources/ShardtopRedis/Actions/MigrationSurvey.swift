@@ -9,9 +9,9 @@ public enum MigrationSurvey {
         let step = max(1, plan.slots.count / sampleSlots)
         let sampled = stride(from: 0, to: plan.slots.count, by: step).map { plan.slots[$0] }
         // Counts and the sample's listing in one request: the cold `migrate` pays this before the move.
-        let replies = try await source.run("COUNTKEYSINSLOT", plan.slots.map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] }
+        let replies = try await source.run("COUNTKEYSINSLOT", FinaliseGuard.commands(plan.slots)
             + sampled.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(keysPerSlot)"] })
-        plan.keyCount = replies.prefix(plan.slots.count).reduce(0) { $0 + Int($1.int ?? 0) }
+        plan.keyCount = total(replies.prefix(plan.slots.count))
         let listings = replies.dropFirst(plan.slots.count)
         var keys: [(slot: Int, key: [UInt8])] = []
         for (slot, reply) in zip(sampled, listings) {
@@ -23,5 +23,15 @@ public enum MigrationSurvey {
             size.int.map { BigKey(key: String(decoding: entry.key, as: UTF8.self), slot: entry.slot, bytes: $0) }
         }.sorted { $0.bytes > $1.bytes }.prefix(5).map { $0 }
         return plan
+    }
+
+    /// The keys in `slots` on the source, one pipelined request (COUNTKEYSINSLOT is O(1) each):
+    /// what sizes a legacy round when the plan was not surveyed.
+    static func keyCount(_ slots: [Int], on source: RedisConnection) async throws -> Int {
+        total(try await source.run("COUNTKEYSINSLOT", FinaliseGuard.commands(slots))[...])
+    }
+
+    private static func total(_ counts: ArraySlice<RESPValue>) -> Int {
+        counts.reduce(0) { $0 + Int($1.int ?? 0) }
     }
 }
