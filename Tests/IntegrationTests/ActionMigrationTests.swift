@@ -82,6 +82,59 @@ import ShardtopLab
         }
     }
 
+    /// A round's claim sends the target's PONG broadcast twice, not once per slot (SlotMover
+    /// .claimCommands), and still reaches every node, replicas included: the target ends with the
+    /// highest config epoch of the primaries, every node's view agrees, no key is lost.
+    @Test(arguments: Engine.allCases)
+    func roundClaimsReachEveryNodeWithoutABroadcastPerSlot(engine: Engine) async throws {
+        guard let lab = try await TestServers.lab(engine, primaries: 3, replicas: 1) else { return }
+        defer { lab.stop() }
+        let before = try await Migration.settledSnapshot(lab)
+        let slots = Array(0..<200)
+        guard let sourceId = before.slotOwners[0],
+              let target = lab.nodes.first(where: { $0.isPrimary && $0.id != sourceId }) else {
+            Issue.record("no source and target in \(before.nodes.map(\.address))")
+            return
+        }
+        let bulk = AckedWriter(seed: lab.seed, slots: slots, keysPerSlot: 20)
+        await bulk.preload()
+        let onTarget = try await RedisConnection.connect(to: target.address, options: TestServers.fastOptions(lab))
+        defer { onTarget.close() }
+        let pongsBefore = try await Self.pongsSent(onTarget)
+        let started = Date()
+        let outcomes = try await Migration.run(lab, slots: [SlotRange(0, 199)], to: target, path: .legacy,
+                                               settings: MigrationSettings(slotsPerRound: 100))
+        let seconds = Date().timeIntervalSince(started)
+        let pongs = try await Self.pongsSent(onTarget) - pongsBefore
+        #expect(outcomes.map(\.slotsMoved) == [200])
+        #expect(outcomes.flatMap(\.commands).contains { $0.hasPrefix("CLUSTER SETSLOT <slot> STABLE (target") })
+        // One broadcast per claimed slot was 200 x 5 other nodes = 1,000 PONGs; two per round are
+        // 20, plus the PONGs that answer the cluster's own PINGs (a few a second per peer).
+        let allowed = 500 + Int(seconds * 50)
+        print("[\(engine)] 200 slots in 2 rounds, \(String(format: "%.2f", seconds)) s: the target sent \(pongs) PONGs (allowed \(allowed))")
+        #expect(pongs < allowed)
+
+        let after = try await Migration.settledSnapshot(lab, seconds: 20)
+        #expect(after.disagreeingNodes.isEmpty, "views still differ: \(after.disagreeingNodes)")
+        #expect(slots.allSatisfy { after.slotOwners[$0] == target.id })
+        #expect(after.openSlots.isEmpty)
+        let epochs = after.primaries.map(\.configEpoch)
+        #expect(after.nodes.first { $0.id == target.id }?.configEpoch == epochs.max(), "epochs \(after.primaries.map { ($0.address, $0.configEpoch) })")
+        let lost = await bulk.verify()
+        await bulk.close()
+        #expect(lost.count == 0, "\(lost.count) lost keys, e.g. \(lost.prefix(10))")
+        if let check = try await RedisCLI.check(lab.seed) {
+            #expect(check.openSlotWarnings.isEmpty, "\(check)")
+            #expect(check.fullCoverage, "\(check)")
+        }
+    }
+
+    static func pongsSent(_ connection: RedisConnection) async throws -> Int {
+        let text = try await connection.send([["CLUSTER", "INFO"]]).first?.string ?? ""
+        let line = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cluster_stats_messages_pong_sent:") }
+        return line.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+    }
+
     /// Valkey 9.1.2 moves 200 slots with CLUSTER MIGRATESLOTS (chosen, not forced), under the writer.
     @Test func valkeyAtomicMigrationOf200SlotsLosesNothing() async throws {
         guard let lab = try await TestServers.lab(.valkey, primaries: 3, replicas: 0) else { return }

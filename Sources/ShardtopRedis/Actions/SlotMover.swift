@@ -233,12 +233,14 @@ struct SlotMover {
         commandLog.add("CLUSTER COUNTKEYSINSLOT <slot> (finalise guard)", count: slots.count)
         commandLog.add(recheckMarks ? "CLUSTER NODES (epoch guard, re-check before finalise)" : "CLUSTER NODES (epoch guard)", count: 2)
         let toTarget = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetId] }
-        let targetReplies = try await target.run("SETSLOT NODE on target", toTarget + importingCommands(next))
+        let claims = Self.claimCommands(slots, targetId: targetId)
+        let targetReplies = try await target.run("SETSLOT NODE on target", claims + importingCommands(next))
         for (index, reply) in targetReplies.enumerated() {
             if let error = reply.errorMessage {
-                throw ActionError.refused(step: index < slots.count ? "SETSLOT NODE on target" : "SETSLOT IMPORTING on target", node: target.address, reply: error)
+                throw ActionError.refused(step: index < claims.count ? "SETSLOT NODE on target" : "SETSLOT IMPORTING on target", node: target.address, reply: error)
             }
         }
+        commandLog.add("CLUSTER SETSLOT <slot> STABLE (target, before its NODE)", count: claims.count - slots.count)
         commandLog.add("CLUSTER SETSLOT <slot> NODE \(targetId)", count: slots.count * (2 + others.count))
         commandLog.add("CLUSTER SETSLOT <slot> IMPORTING \(sourceId) (target)", count: next.count)
         // Other primaries learn by gossip anyway; telling them directly just makes redirects right
@@ -247,6 +249,27 @@ struct SlotMover {
         let listing = try await finaliseOnSource(slots, opening: next)
         logOpenedOnSource(next)
         return (othersTold, listing)
+    }
+
+    /// The target's claim of `slots`, in one request. On the node that imports a slot, each
+    /// SETSLOT NODE to itself bumps its config epoch unless it already holds the highest, and
+    /// broadcasts a PONG to every node (redis 7.0.15 and valkey 9.1.2): with 62 slots a round in a
+    /// 30-node lab, 1,800 messages that every node had to read, and the source answered its own
+    /// SETSLOT NODE 30-40 ms late behind them (valkey: the target's request took 480 ms, against
+    /// 180 ms this way). So only the first and the last slot keep their IMPORTING mark when
+    /// claimed: the first bumps the epoch before anything is claimed, so every claim after it
+    /// carries an epoch above the source's (the epoch guard made sure the target knows that one);
+    /// the slots between are made STABLE right before their NODE, in the same request (their keys
+    /// are all here, the finalise guard counted zero on the source), and are claimed without a
+    /// message; the last one broadcasts the whole new slot set once.
+    static func claimCommands(_ slots: [Int], targetId: String) -> [[String]] {
+        var commands: [[String]] = []
+        commands.reserveCapacity(slots.count * 2)
+        for (index, slot) in slots.enumerated() {
+            if index > 0, index < slots.count - 1 { commands.append(["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
+            commands.append(["CLUSTER", "SETSLOT", "\(slot)", "NODE", targetId])
+        }
+        return commands
     }
 
     private static func tell(_ others: [RedisConnection], commands: [[String]]) async -> [String] {
