@@ -23,11 +23,7 @@ struct BenchBackupCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Keys to fill the lab with.")
     var keys = 2_600_000
@@ -38,44 +34,23 @@ struct BenchBackupCommand: AsyncParsableCommand {
     @Option(help: "Measured rounds of A and B.")
     var rounds = 3
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("redis-cli for the baseline (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
-    var redisCli: String?
+    @OptionGroup var cli: BenchRedisCliArgument
 
     static let target = 1.1
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
-        guard replicas >= 1 else { throw ValidationError("--replicas must be at least 1: the baseline saves on replicas") }
+        guard shape.replicas >= 1 else { throw ValidationError("--replicas must be at least 1: the baseline saves on replicas") }
         try NumericOption.check(keys, "--keys", 1...100_000_000)
         try NumericOption.check(valueSize, "--value-size", 1...1_000_000, unit: "bytes")
         try NumericOption.check(rounds, "--rounds", 1...1000)
     }
 
     func run() async throws {
-        let serverPath: String
-        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        let cli = try BenchTools.redisCli(redisCli)
+        let serverPath = try shape.serverPath()
+        let cliPath = try cli.path()
         let selfPath = try BenchTools.shardtop()
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas))
-        defer {
-            printError("stopping \(lab.nodes.count) lab nodes")
-            lab.stop()
-        }
-        let measuring = Task { try await measure(lab: lab, selfPath: selfPath, cli: cli, serverPath: serverPath) }
-        let lines: [String]
-        do {
-            lines = try await interrupt.run(measuring)
-        } catch {
-            if error is CancellationError || interrupt.wasSignalled {
-                printError("interrupted")
-                throw ExitCode(130)
-            }
-            throw fail((error as? BenchFailure)?.message ?? "\(error)")
+        let lines = try await BenchLab.measure(shape.options(serverPath: serverPath)) { lab in
+            try await measure(lab: lab, selfPath: selfPath, cli: cliPath, serverPath: serverPath)
         }
         print(lines.joined(separator: "\n"))
     }
@@ -131,7 +106,7 @@ struct BenchBackupCommand: AsyncParsableCommand {
         let bytes = manifest?.shards.compactMap(\.size).reduce(0, +) ?? 0
         func s(_ millis: Double) -> String { String(format: "%.2f s", millis / 1000) }
         return [
-            "backup of a \(lab.nodes.count)-node lab (\(primaries)x\(replicas)), \(filled) keys of \(valueSize) bytes, RDB files \(ByteCount.text(bytes)) in all; medians of \(rounds) rounds, alternating",
+            "backup of a \(lab.nodes.count)-node lab (\(shape.primaries)x\(shape.replicas)), \(filled) keys of \(valueSize) bytes, RDB files \(ByteCount.text(bytes)) in all; medians of \(rounds) rounds, alternating",
             "A shardtop backup (BGSAVE on every replica, followed, copied, sha256, manifest)   \(s(a.medianMillis))  (min \(s(a.minMillis)), max \(s(a.maxMillis)))",
             "B redis-cli BGSAVE on every replica, INFO polled every 0.1 s until done          \(s(b.medianMillis))  (min \(s(b.minMillis)), max \(s(b.maxMillis)))",
             String(format: "A/B wall time %.2fx (target <= %.1fx: %@)", ratio, Self.target, ratio <= Self.target ? "PASS" : "MISS"),

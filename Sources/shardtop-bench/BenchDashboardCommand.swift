@@ -31,17 +31,11 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Measured seconds (after a 5 s warm-up).")
     var seconds = 30
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
-    var server: String?
 
     @Option(help: ArgumentHelp("htop binary.", valueName: "path"))
     var htop = "/usr/bin/htop"
@@ -61,7 +55,6 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     static let renderTargetMillis = 5.0
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(seconds, "--seconds", 1...86_400, unit: "s")
         if fastInterval != 0 { try NumericOption.check(fastInterval, "--fast-interval", 0.1...60, unit: "s") }
     }
@@ -79,8 +72,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
             }
             return
         }
-        let serverPath: String
-        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
+        let serverPath = try shape.serverPath()
         let htopPath = htop.contains("/") ? htop : TimedProcess.onPath(htop) ?? htop
         guard FileManager.default.isExecutableFile(atPath: htopPath) else {
             throw fail("no htop at \(htopPath) (install htop or pass --htop PATH)")
@@ -90,7 +82,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
         let interrupt = Interrupt()
         interrupt.install()
         let lab = try await interrupt.startLab(
-            LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
+            shape.options(serverPath: serverPath)
         )
 
         let live = LiveRun()
@@ -137,7 +129,7 @@ struct BenchDashboardCommand: AsyncParsableCommand {
 
         var report = DashboardBenchReport(
             invocation: CommandLine.arguments.map(BenchSnapshotCommand.shellQuoted).joined(separator: " "),
-            primaries: primaries, replicasPerPrimary: replicas, nodes: lab.nodes.count,
+            primaries: shape.primaries, replicasPerPrimary: shape.replicas, nodes: lab.nodes.count,
             columns: Self.columns, rows: Self.rows, intervalSeconds: 1,
             warmupSeconds: Double(Self.warmupSeconds), measuredSeconds: live.measuredSeconds,
             note: "nothing changes = no workload on the cluster; still, shardtop's header clock and its own polls "

