@@ -22,6 +22,12 @@ struct BenchSummary: Codable, Equatable {
         maxMillis = sorted.last ?? .nan
     }
 
+    /// The median of unsorted values (the middle one, or the mean of the two middle ones); 0 when
+    /// there are none, for tables that print a row whatever ran.
+    static func median(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : percentile(values.sorted(), 0.5)
+    }
+
     /// Linear interpolation between closest ranks (the "type 7" estimator of R and NumPy).
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }

@@ -62,7 +62,7 @@ enum ColdPhases {
             }
             totals.append((ended - spawned) * 1000)
         }
-        return Breakdown(runs: runs, medianMillis: samples.mapValues(median), medianTotalMillis: median(totals))
+        return Breakdown(runs: runs, medianMillis: samples.mapValues(BenchSummary.median), medianTotalMillis: BenchSummary.median(totals))
     }
 
     static func render(_ breakdown: Breakdown) -> String {
@@ -75,9 +75,4 @@ enum ColdPhases {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
 }
