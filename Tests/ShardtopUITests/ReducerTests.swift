@@ -3,16 +3,7 @@ import Testing
 @testable import ShardtopUI
 
 /// Keys in, state and effects out: the reducer is pure, so every interaction is a plain assertion.
-@Suite struct ReducerTests {
-    @discardableResult
-    func press(_ keys: Key..., on state: inout AppState) -> [Effect] {
-        keys.flatMap { Reducer.handle(key: $0, state: &state) }
-    }
-
-    func type(_ text: String, on state: inout AppState) {
-        for character in text { press(.character(character), on: &state) }
-    }
-
+@Suite struct ReducerTests: ReducerDriving {
     @Test func sortKeyCyclesThroughEveryColumnAndWraps() {
         var state = ScreenFixtures.healthy(width: 80, height: 24, screen: .nodes)
         #expect(state.nodes.sortColumn == .address)

@@ -4,23 +4,12 @@ import Testing
 
 /// Operator actions through the pure reducer: what each key opens, what confirming sends, and how a
 /// sent failover is followed. Nothing here touches a server; the integration tests do that.
-@Suite struct ActionReducerTests {
-    @discardableResult
-    func press(_ keys: Key..., on state: inout AppState) -> [Effect] {
-        keys.flatMap { Reducer.handle(key: $0, state: &state) }
-    }
-
-    func type(_ text: String, on state: inout AppState) {
-        for character in text { press(.character(character), on: &state) }
-    }
-
+@Suite struct ActionReducerTests: ReducerDriving {
     /// The nodes screen with the first replica selected.
     func replicaSelected() -> (AppState, SnapshotNode) {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        let rows = NodesScreenModel.rows(state)
-        let index = rows.firstIndex { $0.role == .replica }!
-        state.nodes.selected = index
-        return (state, rows[index])
+        let replica = select(&state) { $0.role == .replica }
+        return (state, replica)
     }
 
     func flipped(_ snapshot: ClusterSnapshot, promote id: String, at time: Double) -> ClusterSnapshot {

@@ -4,21 +4,11 @@ import Testing
 
 /// What the membership keys open, what confirming asks the app to run, and what is refused
 /// before anything is sent. Pure; NodeMembershipTests and MembershipDashboardTests run the real thing.
-@Suite struct MembershipReducerTests {
-    @discardableResult
-    func press(_ keys: Key..., on state: inout AppState) -> [Effect] {
-        keys.flatMap { Reducer.handle(key: $0, state: &state) }
-    }
-
-    func type(_ text: String, on state: inout AppState) {
-        for character in text { press(.character(character), on: &state) }
-    }
-
+@Suite struct MembershipReducerTests: ReducerDriving {
     func primarySelected() -> (AppState, SnapshotNode) {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        let rows = NodesScreenModel.rows(state)
-        state.nodes.selected = rows.firstIndex { $0.isPrimary }!
-        return (state, rows[state.nodes.selected])
+        let primary = select(&state) { $0.isPrimary }
+        return (state, primary)
     }
 
     @Test func addAsReplicaOfTheSelectedPrimaryByDefault() {

@@ -3,19 +3,7 @@ import Testing
 @testable import ShardtopUI
 
 /// The add / remove / forget / replace dialogs and their progress line, as recorded screens.
-@Suite struct MembershipScreenTests {
-    func press(_ keys: Key..., on state: inout AppState) {
-        for key in keys { _ = Reducer.handle(key: key, state: &state) }
-    }
-
-    func type(_ text: String, on state: inout AppState) {
-        for character in text { _ = Reducer.handle(key: .character(character), state: &state) }
-    }
-
-    static func select(_ state: inout AppState, where matches: (SnapshotNode) -> Bool) {
-        state.nodes.selected = NodesScreenModel.rows(state).firstIndex(where: matches)!
-    }
-
+@Suite struct MembershipScreenTests: ReducerDriving {
     /// 3x1 with one replica dead (killed, marked failed by the others): a ghost to forget or replace.
     static func deadReplica(width: Int, height: Int, screen: ScreenID) -> AppState {
         let members = ScreenFixtures.cluster(primaries: 3, replicas: 1)
@@ -25,7 +13,7 @@ import Testing
 
     @Test func addNodePrompt() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        Self.select(&state) { $0.isPrimary }
+        select(&state) { $0.isPrimary }
         press(.character("A"), on: &state)
         type("10.0.9.9:7100", on: &state)
         assertScreen(DashboardRenderer.render(state), named: "membership-add-prompt-100x30")
@@ -33,7 +21,7 @@ import Testing
 
     @Test func addNodePreview() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        Self.select(&state) { $0.isPrimary }
+        select(&state) { $0.isPrimary }
         press(.character("A"), on: &state)
         type("10.0.9.9:7100", on: &state)
         press(.enter, on: &state)
@@ -43,14 +31,14 @@ import Testing
     @Test func labAddAsEmptyPrimary() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
         state.labAddresses = Set(state.snapshot!.nodes.map(\.address.description))
-        Self.select(&state) { $0.isPrimary }
+        select(&state) { $0.isPrimary }
         press(.character("N"), .tab, .enter, on: &state)
         assertScreen(DashboardRenderer.render(state), named: "membership-lab-add-primary-100x30")
     }
 
     @Test func removeLastReplicaNeedsTypedWords() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        Self.select(&state) { !$0.isPrimary }
+        select(&state) { !$0.isPrimary }
         press(.character("D"), on: &state)
         type("remove the last", on: &state)
         assertScreen(DashboardRenderer.render(state), named: "membership-remove-replica-typed-100x30")
@@ -58,7 +46,7 @@ import Testing
 
     @Test func removeSlotOwnerOffersDrain() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        Self.select(&state) { $0.isPrimary }
+        select(&state) { $0.isPrimary }
         press(.character("D"), on: &state)
         assertScreen(DashboardRenderer.render(state), named: "membership-remove-offer-drain-100x30")
         press(.character("y"), on: &state)
@@ -74,7 +62,7 @@ import Testing
     @Test func replaceInLab() {
         var state = Self.deadReplica(width: 100, height: 30, screen: .nodes)
         state.labAddresses = Set(state.snapshot!.nodes.map(\.address.description))
-        Self.select(&state) { $0.health == .fail }
+        select(&state) { $0.health == .fail }
         press(.character("R"), on: &state)
         assertScreen(DashboardRenderer.render(state), named: "membership-replace-prompt-100x30")
         press(.enter, on: &state)
@@ -83,7 +71,7 @@ import Testing
 
     @Test func progressOnTheOperationsBar() {
         var state = ScreenFixtures.healthy(width: 100, height: 30, screen: .nodes)
-        Self.select(&state) { $0.isPrimary }
+        select(&state) { $0.isPrimary }
         press(.character("A"), on: &state)
         type("10.0.9.9:7100", on: &state)
         press(.enter, .enter, on: &state)
