@@ -21,7 +21,6 @@ public actor ClusterPoller {
     private var topologies: [NodeAddress: ParsedTopology] = [:]
     /// The last assembly's reading of the views: reused while no reply changes.
     private let memo = TopologyMemo()
-    private var forceTopology = false
     private var parses = 0
     private var parsesSkipped = 0
     /// When each node is asked CLUSTER NODES (see `TopologyRefresh`); every tick unless set.
@@ -90,18 +89,17 @@ public actor ClusterPoller {
     /// says (commands that judge the cluster use this: `settled`).
     public func tick(fullTopology: Bool) async -> (snapshot: ClusterSnapshot, events: [ClusterEvent]) {
         refresh.startTick()
-        forceTopology = fullTopology
         var targets = Set(knownAddresses())
         if targets.isEmpty { targets = Set(seeds) }
-        var reports = await pollAll(targets)
+        var reports = await pollAll(targets, fullTopology: fullTopology)
 
         // Discovery: nodes named by someone but not yet polled get polled now, so the snapshot is whole.
         let named = Set(Self.addressesNamed(in: reports))
         let newcomers = named.subtracting(targets)
-        if !newcomers.isEmpty { reports += await pollAll(newcomers) }
+        if !newcomers.isEmpty { reports += await pollAll(newcomers, fullTopology: fullTopology) }
         // Seeds that are no cluster member are kept, so a wrong seed shows as an error rather than vanishing.
         let strays = Set(seeds).subtracting(targets).subtracting(named)
-        if !strays.isEmpty { reports += await pollAll(strays) }
+        if !strays.isEmpty { reports += await pollAll(strays, fullTopology: fullTopology) }
 
         // A node that left (forgotten everywhere and reset) still answers, but nobody lists it.
         reports = DepartedReports.withoutDeparted(reports, seeds: Set(seeds))
@@ -132,13 +130,13 @@ public actor ClusterPoller {
         latest?.nodes.filter { !$0.isUnknownSeed }.map(\.address) ?? []
     }
 
-    private func pollAll(_ addresses: Set<NodeAddress>) async -> [NodeReport] {
+    private func pollAll(_ addresses: Set<NodeAddress>, fullTopology: Bool) async -> [NodeReport] {
         let now = Date().timeIntervalSince1970
         let sorted = addresses.sorted()
         let positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         let targets = sorted.map { address in
             (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
-             ask: refresh.ask(address, forceAll: forceTopology))
+             ask: refresh.ask(address, forceAll: fullTopology))
         }
         let polled = await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
             for target in targets {

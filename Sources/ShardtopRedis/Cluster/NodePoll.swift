@@ -19,20 +19,6 @@ public enum NodePoll {
     /// Sent after the poll's three commands when the caller wants the save rules (see `SaveRulesAnswer`).
     public static let saveRulesCommand = ["CONFIG", "GET", "save"]
 
-    public static func poll(_ client: NodeClient, timeout: TimeAmount? = nil) async -> NodeReport {
-        await poll(client, timeout: timeout, askSaveRules: false, last: nil).report
-    }
-
-    /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes
-    /// back beside the report (nil when not asked or the poll failed). `last` is what this node's
-    /// last CLUSTER NODES was read into: a reply with the same text is not parsed again (with 5,000
-    /// lines that was most of a tick). Returns what to pass next time.
-    static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
-                            last: ParsedTopology?) async -> (report: NodeReport, saveRules: SaveRulesAnswer?, topology: ParsedTopology?) {
-        let result = await poll(client, timeout: timeout, askSaveRules: askSaveRules, last: last, topology: .always)
-        return (result.report, result.saveRules, result.topology)
-    }
-
     /// What one poll gave, with what the poller keeps for the next (see `TopologyRefresh`).
     struct Result: Sendable {
         var report: NodeReport
@@ -45,7 +31,12 @@ public enum NodePoll {
         var connection: Int
     }
 
-    /// One poll under the poller's topology rule. With `.ifChanged`, the pipeline carries only
+    /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes
+    /// back beside the report (nil when not asked or the poll failed). `last` is what this node's
+    /// last CLUSTER NODES was read into: a reply with the same text is not parsed again (with 5,000
+    /// lines that was most of a tick); the result carries what to pass next time.
+    ///
+    /// Under the poller's topology rule: with `.ifChanged`, the pipeline carries only
     /// CLUSTER INFO and INFO; CLUSTER NODES follows as a second round trip to this node alone when
     /// their signature moved or the connection is new, else the node's last reading stands in.
     static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
@@ -94,10 +85,6 @@ public enum NodePoll {
             return Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
                           saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened)
         }
-    }
-
-    static func parse(_ replies: [RESPValue]) throws -> NodeReport.Outcome {
-        try parse(replies, last: nil).outcome
     }
 
     static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {
