@@ -106,7 +106,11 @@ let package = Package(
             ],
             // A release binary without its DWARF (154 MB -> 101 MB); the symbol table stays, for perf
             // and backtraces. Changes neither the RSS nor the start-up (issue 12: measured).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--strip-debug"], .when(platforms: [.linux], configuration: .release))]
+            // Without --export-dynamic (which the static stdlib's link arguments add), the loader no
+            // longer sees 33,000 symbols nothing looks up (dlsym here asks only libc): a cold start
+            // about 1 ms shorter; the executable stays position-independent (issue 12: measured).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--strip-debug", "-Xlinker", "--no-export-dynamic"],
+                                          .when(platforms: [.linux], configuration: .release))]
         ),
         // The README's benchmarks, apart from the product: shardtop against redis-cli and htop.
         .executableTarget(
