@@ -84,43 +84,52 @@ extension SnapshotNode {
     /// Written by hand so that a missing value appears as `null` instead of vanishing:
     /// `"primaryId": null` tells a script "this is a primary", an absent key tells it nothing.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(address, forKey: .address)
-        try container.encode(hostname, forKey: .hostname)
-        try container.encode(role, forKey: .role)
-        try container.encode(primaryId, forKey: .primaryId)
-        try container.encode(health, forKey: .health)
-        try container.encode(flags, forKey: .flags)
-        try container.encode(linkConnected, forKey: .linkConnected)
-        try container.encode(configEpoch, forKey: .configEpoch)
-        try container.encode(slots, forKey: .slots)
-        try container.encode(server, forKey: .server)
-        try container.encode(version, forKey: .version)
-        try container.encode(opsPerSec, forKey: .opsPerSec)
-        try container.encode(usedMemory, forKey: .usedMemory)
-        try container.encode(maxMemory, forKey: .maxMemory)
-        try container.encode(maxMemoryPolicy, forKey: .maxMemoryPolicy)
-        try container.encode(fragmentationRatio, forKey: .fragmentationRatio)
-        try container.encode(evictedKeys, forKey: .evictedKeys)
-        try container.encode(expiredKeys, forKey: .expiredKeys)
-        try container.encode(evictedKeysPerSec, forKey: .evictedKeysPerSec)
-        try container.encode(expiredKeysPerSec, forKey: .expiredKeysPerSec)
-        try container.encode(keys, forKey: .keys)
-        try container.encode(clients, forKey: .clients)
-        try container.encode(maxClients, forKey: .maxClients)
-        try container.encode(persistence, forKey: .persistence)
-        try container.encode(cpuPercent, forKey: .cpuPercent)
-        try container.encode(replicationOffset, forKey: .replicationOffset)
-        try container.encode(primaryLinkStatus, forKey: .primaryLinkStatus)
-        try container.encode(lagBytes, forKey: .lagBytes)
-        try container.encode(lagSeconds, forKey: .lagSeconds)
-        try container.encode(syncInProgress, forKey: .syncInProgress)
-        try container.encode(syncPercent, forKey: .syncPercent)
-        try container.encode(error, forKey: .error)
-        try container.encode(lastSeen, forKey: .lastSeen)
-        try container.encode(roundTripMillis, forKey: .roundTripMillis)
-        try container.encode(cpuSecondsTotal, forKey: .cpuSecondsTotal)
+        try jsonValue.encode(to: encoder)
+    }
+}
+
+extension SnapshotNode: JSONRepresentable {
+    /// The node's object in `snapshot --json` and in recordings; keys are `CodingKeys`' names,
+    /// which decoding reads back.
+    public var jsonValue: JSONValue {
+        .object([
+            JSONMember("id", .string(id)),
+            JSONMember("address", address.jsonValue),
+            JSONMember("hostname", JSONValue(hostname)),
+            JSONMember("role", JSONValue(role)),
+            JSONMember("primaryId", JSONValue(primaryId)),
+            JSONMember("health", JSONValue(health)),
+            JSONMember("flags", JSONValue(flags)),
+            JSONMember("linkConnected", .bool(linkConnected)),
+            JSONMember("configEpoch", .int(configEpoch)),
+            JSONMember("slots", JSONValue(slots)),
+            JSONMember("server", JSONValue(server)),
+            JSONMember("version", JSONValue(version)),
+            JSONMember("opsPerSec", JSONValue(opsPerSec)),
+            JSONMember("usedMemory", JSONValue(usedMemory)),
+            JSONMember("maxMemory", JSONValue(maxMemory)),
+            JSONMember("maxMemoryPolicy", JSONValue(maxMemoryPolicy)),
+            JSONMember("fragmentationRatio", JSONValue(fragmentationRatio)),
+            JSONMember("evictedKeys", JSONValue(evictedKeys)),
+            JSONMember("expiredKeys", JSONValue(expiredKeys)),
+            JSONMember("evictedKeysPerSec", JSONValue(evictedKeysPerSec)),
+            JSONMember("expiredKeysPerSec", JSONValue(expiredKeysPerSec)),
+            JSONMember("keys", JSONValue(keys)),
+            JSONMember("clients", JSONValue(clients)),
+            JSONMember("maxClients", JSONValue(maxClients)),
+            JSONMember("persistence", JSONValue(persistence)),
+            JSONMember("cpuPercent", JSONValue(cpuPercent)),
+            JSONMember("replicationOffset", JSONValue(replicationOffset)),
+            JSONMember("primaryLinkStatus", JSONValue(primaryLinkStatus)),
+            JSONMember("lagBytes", JSONValue(lagBytes)),
+            JSONMember("lagSeconds", JSONValue(lagSeconds)),
+            JSONMember("syncInProgress", JSONValue(syncInProgress)),
+            JSONMember("syncPercent", JSONValue(syncPercent)),
+            JSONMember("error", JSONValue(error)),
+            JSONMember("lastSeen", JSONValue(lastSeen)),
+            JSONMember("roundTripMillis", JSONValue(roundTripMillis)),
+            JSONMember("cpuSecondsTotal", JSONValue(cpuSecondsTotal)),
+        ])
     }
 }
 
@@ -194,6 +203,27 @@ public struct Finding: Hashable, Sendable, Codable {
         self.code = code
         self.message = message
         self.nodes = nodes
+    }
+}
+
+extension OpenSlot: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object([JSONMember("slot", .int(Int64(slot))), JSONMember("state", JSONValue(state)),
+                 JSONMember("node", .string(node)), JSONMember("peer", .string(peer))])
+    }
+}
+
+extension Shard: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object([JSONMember("primaryId", .string(primaryId)), JSONMember("replicaIds", JSONValue(replicaIds)),
+                 JSONMember("slots", JSONValue(slots))])
+    }
+}
+
+extension Finding: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object([JSONMember("severity", JSONValue(severity)), JSONMember("code", .string(code)),
+                 JSONMember("message", .string(message)), JSONMember("nodes", JSONValue(nodes))])
     }
 }
 

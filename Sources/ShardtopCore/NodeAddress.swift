@@ -54,3 +54,8 @@ public struct NodeAddress: Hashable, Comparable, Sendable, Codable, CustomString
         try container.encode(description)
     }
 }
+
+extension NodeAddress: JSONRepresentable {
+    /// "host:port", as `encode(to:)` writes it.
+    public var jsonValue: JSONValue { .string(description) }
+}

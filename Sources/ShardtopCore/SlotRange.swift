@@ -49,3 +49,8 @@ public struct SlotRange: Hashable, Comparable, Sendable, Codable, CustomStringCo
         ranges.reduce(0) { $0 + $1.count }
     }
 }
+
+extension SlotRange: JSONRepresentable {
+    /// `[start, end]`, as `encode(to:)` writes it.
+    public var jsonValue: JSONValue { .array([.int(Int64(start)), .int(Int64(end))]) }
+}

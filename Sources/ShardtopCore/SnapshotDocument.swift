@@ -24,4 +24,28 @@ public struct SnapshotDocument: Encodable, Sendable {
         disagreeingNodes = snapshot.disagreeingNodes
         self.findings = findings
     }
+
+    /// The document as `snapshot --json` prints it (see `JSONText`).
+    public var prettyJSON: [UInt8] { JSONText.pretty(jsonValue) }
+
+    public func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
+    }
+}
+
+extension SnapshotDocument: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object([
+            JSONMember("time", .double(time)),
+            JSONMember("state", .string(state)),
+            JSONMember("slotsCovered", .int(Int64(slotsCovered))),
+            JSONMember("uncoveredSlots", JSONValue(uncoveredSlots)),
+            JSONMember("currentEpoch", .int(currentEpoch)),
+            JSONMember("nodes", JSONValue(nodes)),
+            JSONMember("shards", JSONValue(shards)),
+            JSONMember("openSlots", JSONValue(openSlots)),
+            JSONMember("disagreeingNodes", JSONValue(disagreeingNodes)),
+            JSONMember("findings", JSONValue(findings)),
+        ])
+    }
 }

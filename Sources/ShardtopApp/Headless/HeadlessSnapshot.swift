@@ -11,12 +11,11 @@ public enum HeadlessSnapshot {
         let findings = ClusterCheck.findings(snapshot, lag: lag, capacity: capacity, persistence: persistence)
         PhaseLog.mark("findings")
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(SnapshotDocument(snapshot: snapshot, findings: findings))
+            // `JSONText` escapes DEL and the C1 controls itself (see `TerminalSafe.json`).
+            var document = SnapshotDocument(snapshot: snapshot, findings: findings).prettyJSON
             PhaseLog.mark("encoded")
-            StandardOutput.write(TerminalSafe.json(data))
-            StandardOutput.write(Data("\n".utf8))
+            document.append(UInt8(ascii: "\n"))
+            StandardOutput.write(Data(document))
         } else {
             print(SnapshotTable.render(snapshot, findings: findings), terminator: "")
         }

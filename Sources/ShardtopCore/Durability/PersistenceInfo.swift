@@ -62,21 +62,29 @@ extension PersistenceInfo {
 
     /// Missing values are written as null, never left out (the JSON contract's rule).
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(loading, forKey: .loading)
-        try container.encode(loadingPercent, forKey: .loadingPercent)
-        try container.encode(loadingEtaSeconds, forKey: .loadingEtaSeconds)
-        try container.encode(rdbLastSaveTime, forKey: .rdbLastSaveTime)
-        try container.encode(rdbLastSaveAgeSeconds, forKey: .rdbLastSaveAgeSeconds)
-        try container.encode(rdbChangesSinceLastSave, forKey: .rdbChangesSinceLastSave)
-        try container.encode(rdbBgsaveInProgress, forKey: .rdbBgsaveInProgress)
-        try container.encode(rdbLastBgsaveStatus, forKey: .rdbLastBgsaveStatus)
-        try container.encode(rdbLastBgsaveSeconds, forKey: .rdbLastBgsaveSeconds)
-        try container.encode(rdbSaveConfigured, forKey: .rdbSaveConfigured)
-        try container.encode(latestForkMicros, forKey: .latestForkMicros)
-        try container.encode(aofEnabled, forKey: .aofEnabled)
-        try container.encode(aofRewriteInProgress, forKey: .aofRewriteInProgress)
-        try container.encode(aofLastWriteStatus, forKey: .aofLastWriteStatus)
-        try container.encode(aofLastRewriteStatus, forKey: .aofLastRewriteStatus)
+        try jsonValue.encode(to: encoder)
+    }
+}
+
+extension PersistenceInfo: JSONRepresentable {
+    /// Keys are `CodingKeys`' names, which decoding reads back.
+    public var jsonValue: JSONValue {
+        .object([
+            JSONMember("loading", .bool(loading)),
+            JSONMember("loadingPercent", JSONValue(loadingPercent)),
+            JSONMember("loadingEtaSeconds", JSONValue(loadingEtaSeconds)),
+            JSONMember("rdbLastSaveTime", JSONValue(rdbLastSaveTime)),
+            JSONMember("rdbLastSaveAgeSeconds", JSONValue(rdbLastSaveAgeSeconds)),
+            JSONMember("rdbChangesSinceLastSave", JSONValue(rdbChangesSinceLastSave)),
+            JSONMember("rdbBgsaveInProgress", JSONValue(rdbBgsaveInProgress)),
+            JSONMember("rdbLastBgsaveStatus", JSONValue(rdbLastBgsaveStatus)),
+            JSONMember("rdbLastBgsaveSeconds", JSONValue(rdbLastBgsaveSeconds)),
+            JSONMember("rdbSaveConfigured", JSONValue(rdbSaveConfigured)),
+            JSONMember("latestForkMicros", JSONValue(latestForkMicros)),
+            JSONMember("aofEnabled", JSONValue(aofEnabled)),
+            JSONMember("aofRewriteInProgress", JSONValue(aofRewriteInProgress)),
+            JSONMember("aofLastWriteStatus", JSONValue(aofLastWriteStatus)),
+            JSONMember("aofLastRewriteStatus", JSONValue(aofLastRewriteStatus)),
+        ])
     }
 }
