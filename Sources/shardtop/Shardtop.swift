@@ -1,4 +1,5 @@
 import ShardtopApp
+import ShardtopRedis
 import ArgumentParser
 import Foundation
 
@@ -43,5 +44,5 @@ struct Shardtop: AsyncParsableCommand {
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).
-    static func main() async { await CommandLineMain.run(Self.self) }
+    static func main() async { await CommandLineMain.run(Self.self, warmUp: NetworkWarmUp.start) }
 }
