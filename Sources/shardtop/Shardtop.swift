@@ -1,5 +1,4 @@
 import ShardtopApp
-import ShardtopRedis
 import ArgumentParser
 import Foundation
 
@@ -44,5 +43,5 @@ struct Shardtop: AsyncParsableCommand {
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).
-    static func main() async { await CommandLineMain.run(Self.self, warmUp: NetworkWarmUp.start) }
+    static func main() async { await CommandLineMain.run(Self.self) }
 }

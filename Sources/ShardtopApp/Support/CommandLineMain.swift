@@ -6,10 +6,9 @@ import Foundation
 /// the same as a bad seed. Help, --version and errors from run() go the usual way. Shared by
 /// `shardtop` and `shardtop-bench`.
 public enum CommandLineMain {
-    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type, warmUp: (() -> Void)? = nil) async {
+    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type) async {
         do {
             PhaseLog.mark("main")
-            warmUp?()
             var parsed = try await Root.asyncParseAsRoot()
             PhaseLog.mark("parsed")
             if var command = parsed as? AsyncParsableCommand {
