@@ -90,45 +90,45 @@ extension SnapshotNode {
 
 extension SnapshotNode: JSONRepresentable {
     /// The node's object in `snapshot --json` and in recordings; keys are `CodingKeys`' names,
-    /// which decoding reads back.
+    /// which decoding reads back, listed in the byte order `JSONText` writes them in.
     public var jsonValue: JSONValue {
         .object([
-            JSONMember("id", .string(id)),
             JSONMember("address", address.jsonValue),
-            JSONMember("hostname", JSONValue(hostname)),
-            JSONMember("role", JSONValue(role)),
-            JSONMember("primaryId", JSONValue(primaryId)),
-            JSONMember("health", JSONValue(health)),
-            JSONMember("flags", JSONValue(flags)),
-            JSONMember("linkConnected", .bool(linkConnected)),
-            JSONMember("configEpoch", .int(configEpoch)),
-            JSONMember("slots", JSONValue(slots)),
-            JSONMember("server", JSONValue(server)),
-            JSONMember("version", JSONValue(version)),
-            JSONMember("opsPerSec", JSONValue(opsPerSec)),
-            JSONMember("usedMemory", JSONValue(usedMemory)),
-            JSONMember("maxMemory", JSONValue(maxMemory)),
-            JSONMember("maxMemoryPolicy", JSONValue(maxMemoryPolicy)),
-            JSONMember("fragmentationRatio", JSONValue(fragmentationRatio)),
-            JSONMember("evictedKeys", JSONValue(evictedKeys)),
-            JSONMember("expiredKeys", JSONValue(expiredKeys)),
-            JSONMember("evictedKeysPerSec", JSONValue(evictedKeysPerSec)),
-            JSONMember("expiredKeysPerSec", JSONValue(expiredKeysPerSec)),
-            JSONMember("keys", JSONValue(keys)),
             JSONMember("clients", JSONValue(clients)),
-            JSONMember("maxClients", JSONValue(maxClients)),
-            JSONMember("persistence", JSONValue(persistence)),
+            JSONMember("configEpoch", .int(configEpoch)),
             JSONMember("cpuPercent", JSONValue(cpuPercent)),
-            JSONMember("replicationOffset", JSONValue(replicationOffset)),
-            JSONMember("primaryLinkStatus", JSONValue(primaryLinkStatus)),
+            JSONMember("cpuSecondsTotal", JSONValue(cpuSecondsTotal)),
+            JSONMember("error", JSONValue(error)),
+            JSONMember("evictedKeys", JSONValue(evictedKeys)),
+            JSONMember("evictedKeysPerSec", JSONValue(evictedKeysPerSec)),
+            JSONMember("expiredKeys", JSONValue(expiredKeys)),
+            JSONMember("expiredKeysPerSec", JSONValue(expiredKeysPerSec)),
+            JSONMember("flags", JSONValue(flags)),
+            JSONMember("fragmentationRatio", JSONValue(fragmentationRatio)),
+            JSONMember("health", JSONValue(health)),
+            JSONMember("hostname", JSONValue(hostname)),
+            JSONMember("id", .string(id)),
+            JSONMember("keys", JSONValue(keys)),
             JSONMember("lagBytes", JSONValue(lagBytes)),
             JSONMember("lagSeconds", JSONValue(lagSeconds)),
+            JSONMember("lastSeen", JSONValue(lastSeen)),
+            JSONMember("linkConnected", .bool(linkConnected)),
+            JSONMember("maxClients", JSONValue(maxClients)),
+            JSONMember("maxMemory", JSONValue(maxMemory)),
+            JSONMember("maxMemoryPolicy", JSONValue(maxMemoryPolicy)),
+            JSONMember("opsPerSec", JSONValue(opsPerSec)),
+            JSONMember("persistence", JSONValue(persistence)),
+            JSONMember("primaryId", JSONValue(primaryId)),
+            JSONMember("primaryLinkStatus", JSONValue(primaryLinkStatus)),
+            JSONMember("replicationOffset", JSONValue(replicationOffset)),
+            JSONMember("role", JSONValue(role)),
+            JSONMember("roundTripMillis", JSONValue(roundTripMillis)),
+            JSONMember("server", JSONValue(server)),
+            JSONMember("slots", JSONValue(slots)),
             JSONMember("syncInProgress", JSONValue(syncInProgress)),
             JSONMember("syncPercent", JSONValue(syncPercent)),
-            JSONMember("error", JSONValue(error)),
-            JSONMember("lastSeen", JSONValue(lastSeen)),
-            JSONMember("roundTripMillis", JSONValue(roundTripMillis)),
-            JSONMember("cpuSecondsTotal", JSONValue(cpuSecondsTotal)),
+            JSONMember("usedMemory", JSONValue(usedMemory)),
+            JSONMember("version", JSONValue(version)),
         ])
     }
 }
@@ -208,8 +208,8 @@ public struct Finding: Hashable, Sendable, Codable {
 
 extension OpenSlot: JSONRepresentable {
     public var jsonValue: JSONValue {
-        .object([JSONMember("slot", .int(Int64(slot))), JSONMember("state", JSONValue(state)),
-                 JSONMember("node", .string(node)), JSONMember("peer", .string(peer))])
+        .object([JSONMember("node", .string(node)), JSONMember("peer", .string(peer)),
+                 JSONMember("slot", .int(Int64(slot))), JSONMember("state", JSONValue(state))])
     }
 }
 
@@ -222,8 +222,8 @@ extension Shard: JSONRepresentable {
 
 extension Finding: JSONRepresentable {
     public var jsonValue: JSONValue {
-        .object([JSONMember("severity", JSONValue(severity)), JSONMember("code", .string(code)),
-                 JSONMember("message", .string(message)), JSONMember("nodes", JSONValue(nodes))])
+        .object([JSONMember("code", .string(code)), JSONMember("message", .string(message)),
+                 JSONMember("nodes", JSONValue(nodes)), JSONMember("severity", JSONValue(severity))])
     }
 }
 

@@ -36,16 +36,16 @@ public struct SnapshotDocument: Encodable, Sendable {
 extension SnapshotDocument: JSONRepresentable {
     public var jsonValue: JSONValue {
         .object([
-            JSONMember("time", .double(time)),
-            JSONMember("state", .string(state)),
-            JSONMember("slotsCovered", .int(Int64(slotsCovered))),
-            JSONMember("uncoveredSlots", JSONValue(uncoveredSlots)),
             JSONMember("currentEpoch", .int(currentEpoch)),
-            JSONMember("nodes", JSONValue(nodes)),
-            JSONMember("shards", JSONValue(shards)),
-            JSONMember("openSlots", JSONValue(openSlots)),
             JSONMember("disagreeingNodes", JSONValue(disagreeingNodes)),
             JSONMember("findings", JSONValue(findings)),
+            JSONMember("nodes", JSONValue(nodes)),
+            JSONMember("openSlots", JSONValue(openSlots)),
+            JSONMember("shards", JSONValue(shards)),
+            JSONMember("slotsCovered", .int(Int64(slotsCovered))),
+            JSONMember("state", .string(state)),
+            JSONMember("time", .double(time)),
+            JSONMember("uncoveredSlots", JSONValue(uncoveredSlots)),
         ])
     }
 }

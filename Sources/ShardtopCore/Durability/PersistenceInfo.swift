@@ -70,21 +70,21 @@ extension PersistenceInfo: JSONRepresentable {
     /// Keys are `CodingKeys`' names, which decoding reads back.
     public var jsonValue: JSONValue {
         .object([
-            JSONMember("loading", .bool(loading)),
-            JSONMember("loadingPercent", JSONValue(loadingPercent)),
-            JSONMember("loadingEtaSeconds", JSONValue(loadingEtaSeconds)),
-            JSONMember("rdbLastSaveTime", JSONValue(rdbLastSaveTime)),
-            JSONMember("rdbLastSaveAgeSeconds", JSONValue(rdbLastSaveAgeSeconds)),
-            JSONMember("rdbChangesSinceLastSave", JSONValue(rdbChangesSinceLastSave)),
-            JSONMember("rdbBgsaveInProgress", JSONValue(rdbBgsaveInProgress)),
-            JSONMember("rdbLastBgsaveStatus", JSONValue(rdbLastBgsaveStatus)),
-            JSONMember("rdbLastBgsaveSeconds", JSONValue(rdbLastBgsaveSeconds)),
-            JSONMember("rdbSaveConfigured", JSONValue(rdbSaveConfigured)),
-            JSONMember("latestForkMicros", JSONValue(latestForkMicros)),
             JSONMember("aofEnabled", JSONValue(aofEnabled)),
-            JSONMember("aofRewriteInProgress", JSONValue(aofRewriteInProgress)),
-            JSONMember("aofLastWriteStatus", JSONValue(aofLastWriteStatus)),
             JSONMember("aofLastRewriteStatus", JSONValue(aofLastRewriteStatus)),
+            JSONMember("aofLastWriteStatus", JSONValue(aofLastWriteStatus)),
+            JSONMember("aofRewriteInProgress", JSONValue(aofRewriteInProgress)),
+            JSONMember("latestForkMicros", JSONValue(latestForkMicros)),
+            JSONMember("loading", .bool(loading)),
+            JSONMember("loadingEtaSeconds", JSONValue(loadingEtaSeconds)),
+            JSONMember("loadingPercent", JSONValue(loadingPercent)),
+            JSONMember("rdbBgsaveInProgress", JSONValue(rdbBgsaveInProgress)),
+            JSONMember("rdbChangesSinceLastSave", JSONValue(rdbChangesSinceLastSave)),
+            JSONMember("rdbLastBgsaveSeconds", JSONValue(rdbLastBgsaveSeconds)),
+            JSONMember("rdbLastBgsaveStatus", JSONValue(rdbLastBgsaveStatus)),
+            JSONMember("rdbLastSaveAgeSeconds", JSONValue(rdbLastSaveAgeSeconds)),
+            JSONMember("rdbLastSaveTime", JSONValue(rdbLastSaveTime)),
+            JSONMember("rdbSaveConfigured", JSONValue(rdbSaveConfigured)),
         ])
     }
 }

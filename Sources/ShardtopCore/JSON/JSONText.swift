@@ -40,7 +40,9 @@ public enum JSONText {
             case .object(let members):
                 bytes.append(UInt8(ascii: "{"))
                 newline()
-                let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                // The types of `snapshot --json` list their members in order already: check, sort only if not.
+                let inOrder = zip(members, members.dropFirst()).allSatisfy { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                let sorted = inOrder ? members : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
                 for (index, member) in sorted.enumerated() {
                     if index > 0 { bytes.append(UInt8(ascii: ",")); newline() }
                     indent(depth + 1)
@@ -63,6 +65,12 @@ public enum JSONText {
 
         private mutating func writeString(_ text: String) {
             bytes.append(UInt8(ascii: "\""))
+            // Most strings (ids, addresses, keys) need no escape: copied whole.
+            if !text.utf8.contains(where: Self.needsEscape) {
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             var utf8 = text.utf8.makeIterator()
             while let byte = utf8.next() {
                 switch byte {
@@ -82,6 +90,10 @@ public enum JSONText {
                 }
             }
             bytes.append(UInt8(ascii: "\""))
+        }
+
+        private static func needsEscape(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xC2
         }
 
         /// `\u00XX` with lowercase hex digits, as JSONEncoder spells U+0000-U+001F.

@@ -5,7 +5,7 @@
 /// and scanning the binary's 8,579 protocol conformance records for each (issue 12: profiled).
 /// Building this tree costs no reflection; `JSONText` writes it. The same tree is what these
 /// types' `encode(to:)` hands to any `Encoder` (recordings), so the field list is written once.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)

@@ -41,6 +41,31 @@ import ShardtopCore
         }
     }
 
+    /// `JSONText` sorts an object's members only when they are out of order; the document's types
+    /// list theirs in order, so writing it never sorts.
+    @Test func documentMembersAreListedInTheOrderTheyAreWritten() {
+        var rng = SeededGenerator(seed: 3)
+        var document = SnapshotDocument(snapshot: ClusterSnapshot(time: 1, state: "ok", nodes: [], shards: [], slotOwners: [],
+                                                                  openSlots: [], disagreeingNodes: [], currentEpoch: 1), findings: [])
+        document.nodes = [Self.fullNode(&rng)]
+        document.findings = [Finding(severity: .error, code: "c", message: "m")]
+        document.openSlots = [OpenSlot(slot: 1, state: .migrating, node: "a", peer: "b")]
+        document.shards = [Shard(primaryId: "p", replicaIds: [], slots: [])]
+        var unsorted: [String] = []
+        func visit(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .array(let items): for item in items { visit(item, path + "[]") }
+            case .object(let members):
+                let keys = members.map(\.key)
+                if keys != keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { unsorted.append(path.isEmpty ? "document" : path) }
+                for member in members { visit(member.value, path + "." + member.key) }
+            default: break
+            }
+        }
+        visit(document.jsonValue, "")
+        #expect(unsorted.isEmpty, "members out of order in \(unsorted)")
+    }
+
     @Test func recordedNodesReadBackUnchanged() throws {
         var rng = SeededGenerator(seed: 7)
         let nodes = (0..<20).map { _ in Self.fullNode(&rng) } + [SnapshotNode(id: "?h:1", address: NodeAddress(host: "h", port: 1), role: .primary, health: .unreachable)]
