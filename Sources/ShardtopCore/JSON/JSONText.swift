@@ -98,11 +98,12 @@ public enum JSONText {
 
         /// `\u00XX` with lowercase hex digits, as JSONEncoder spells U+0000-U+001F.
         private mutating func escaped(_ scalar: UInt8) {
-            let digits = Array("0123456789abcdef".utf8)
             append("\\u00")
-            bytes.append(digits[Int(scalar >> 4)])
-            bytes.append(digits[Int(scalar & 0x0F)])
+            bytes.append(Self.hexDigits[Int(scalar >> 4)])
+            bytes.append(Self.hexDigits[Int(scalar & 0x0F)])
         }
+
+        private static let hexDigits = Array("0123456789abcdef".utf8)
 
         private mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
 
