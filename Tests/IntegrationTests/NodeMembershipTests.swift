@@ -131,6 +131,11 @@ import ShardtopRedis
         #expect(removePaused.status == 0, "\(removePaused.output) \(removePaused.errorOutput)")
         doomed.kill()
         #expect(await MembershipProbe.waitUntilFailed(doomedId, viewers: members, options: options))
+        // Every view flagging it `fail` is not yet all a ghost needs (no connected bus link to it in
+        // any view, as the forget command reads them): wait until `forget` itself would take it, so
+        // the limited user below meets the ACL preflight rather than "nothing to forget" (a CI run
+        // of a loaded machine saw the latter).
+        #expect(try await waitUntilForgettable(doomedId, seed: seed, cli: cli))
         // The ACL preflight comes first: a user without +cluster|forget is refused, naming the rule.
         for member in members {
             let reply = try await MembershipProbe.send(member, ["ACL", "SETUSER", "shardtop-limited", "reset", "on", ">limited-pw", "+cluster|nodes",
@@ -166,6 +171,16 @@ import ShardtopRedis
 
     /// A node just resumed from SIGSTOP is marked failed until its peers hear from it again: retry
     /// the removal while the refusal says the cluster still has that problem.
+    /// Bounded retries of `forget --dry-run` until it lists `id` as a ghost.
+    private func waitUntilForgettable(_ id: String, seed: String, cli: ([String], Double) async throws -> CLI.Result) async throws -> Bool {
+        for attempt in 0..<60 {
+            let plan = try await cli(["forget", seed, "--dry-run"], 120)
+            if plan.status == 0 && plan.output.contains(String(id.prefix(8))) { return true }
+            if attempt < 59 { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        return false
+    }
+
     private func removeWhenHealthy(_ address: NodeAddress, seed: String, cli: ([String], Double) async throws -> CLI.Result) async throws -> CLI.Result {
         var result = try await cli(["remove-node", "\(address)", seed, "--yes"], 120)
         var attempts = 0
