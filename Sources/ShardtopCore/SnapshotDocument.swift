@@ -1,6 +1,6 @@
 /// The JSON contract of `shardtop snapshot --json`: the same values the dashboard shows.
 /// Field names are part of the interface; scripts depend on them. Absent values are written as null.
-public struct SnapshotDocument: Encodable, Sendable {
+public struct SnapshotDocument: Sendable {
     public var time: Double
     public var state: String
     public var slotsCovered: Int
@@ -27,10 +27,6 @@ public struct SnapshotDocument: Encodable, Sendable {
 
     /// The document as `snapshot --json` prints it (see `JSONText`).
     public var prettyJSON: [UInt8] { JSONText.pretty(jsonValue) }
-
-    public func encode(to encoder: any Encoder) throws {
-        try jsonValue.encode(to: encoder)
-    }
 }
 
 extension SnapshotDocument: JSONRepresentable {

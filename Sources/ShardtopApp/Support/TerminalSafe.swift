@@ -12,7 +12,8 @@ public enum TerminalSafe {
 
     /// JSONEncoder escapes U+0000-U+001F only, yet DEL and the C1 controls (U+009B is CSI) act
     /// on a terminal too when the JSON is printed there. They can only occur inside strings, so
-    /// spelling them `\u00XX` keeps the document and its values the same.
+    /// spelling them `\u00XX` keeps the document and its values the same. (`check` and `watch`
+    /// lines come through here; `snapshot --json` is written by `JSONText`, which does the same.)
     public static func json(_ data: Data) -> Data {
         // Almost every document has neither byte: hand it back without copying. (Appending to
         // `Data` byte by byte cost a cold `snapshot --json` about 2 ms.)
