@@ -29,9 +29,15 @@ public actor NodeClient {
     /// Sends a pipelined batch, connecting first if needed. While backing off after a failure it
     /// fails at once with the last error, so a dead node never costs a connect timeout per tick.
     public func send(_ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
-        let connection = try await connected()
+        // A new connection carries the batch from its first moment (see RedisConnection.connect).
+        let (connection, inFlight) = try await open(sending: (commands, timeout))
         do {
-            let replies = try await connection.send(commands, timeout: timeout)
+            let replies: [RESPValue]
+            if let inFlight {
+                replies = try await connection.replies(to: inFlight)
+            } else {
+                replies = try await connection.send(commands, timeout: timeout)
+            }
             consecutiveFailures = 0
             return replies
         } catch {
@@ -42,7 +48,12 @@ public actor NodeClient {
 
     /// The live connection, for callers that need several round trips in a row (migration, lab setup).
     public func connected() async throws -> RedisConnection {
-        if let connection, connection.isActive { return connection }
+        try await open(sending: nil).connection
+    }
+
+    /// The live connection, or a new one that has already written `first` when it could.
+    private func open(sending first: (commands: [[String]], timeout: TimeAmount?)?) async throws -> (connection: RedisConnection, first: RedisConnection.InFlight?) {
+        if let connection, connection.isActive { return (connection, nil) }
         connection = nil
         if let retryAt, ContinuousClock.now < retryAt {
             let wait = retryAt - ContinuousClock.now
@@ -50,8 +61,8 @@ public actor NodeClient {
             throw RedisClientError.backingOff(lastError: lastError ?? "unreachable", retryInMillis: millis)
         }
         do {
-            let fresh = try await RedisConnection.connect(to: address, options: options, group: group)
-            connection = fresh
+            let fresh = try await RedisConnection.connect(to: address, options: options, group: group, sending: first)
+            connection = fresh.connection
             connectionsOpened += 1
             return fresh
         } catch {
