@@ -59,6 +59,8 @@ public struct TopologyEntry: Hashable, Sendable {
     public var hostname: String?
     public var flags: NodeFlags
     public var primaryID: String?
+    /// The two gossip timestamps: a poller that finds a reply unchanged in everything else keeps
+    /// the entries of the last one it parsed, so these can be that reply's (see ParsedTopology).
     public var pingSentMillis: Int64
     public var pongReceivedMillis: Int64
     public var configEpoch: Int64
