@@ -63,6 +63,12 @@ import ShardtopProcess
         #expect(check.status == 0, "\(check.output)\(check.errorOutput)")
         #expect(check.output.contains("OK: 0 warnings"))
 
+        // `watch` on the same cluster (one event loop, as the dashboard): a status line a tick,
+        // every node answering, until it is stopped.
+        let watched = try await CLI.run(["watch", "\(lab.seed)", "--interval", "0.2", "--status"], timeoutSeconds: 3)
+        let statusLines = watched.output.split(separator: "\n").filter { $0.contains("status  ok, 6/6 nodes answering, 16384 slots covered") }
+        #expect(statusLines.count >= 3, "\(watched.output)\(watched.errorOutput)")
+
         let table = try await CLI.run(["snapshot", "\(lab.seed)"])
         #expect(table.status == 0)
         #expect(table.output.hasPrefix("cluster ok  slots 16384/16384  nodes 6 (6 ok)"))

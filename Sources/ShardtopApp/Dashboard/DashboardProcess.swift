@@ -4,7 +4,7 @@ import NIOCore
 import Glibc
 #endif
 
-/// Process-wide settings for a dashboard run, made before anything uses the network (issue 12:
+/// Process-wide settings for a dashboard (or `watch`) run, made before anything uses the network (issue 12:
 /// the dashboard should cost less than htop, in CPU and in memory).
 ///
 /// - One NIO event loop instead of one per core. Polling 30 (or 500) nodes once a second is
