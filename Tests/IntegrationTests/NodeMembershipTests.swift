@@ -169,8 +169,6 @@ import ShardtopRedis
         if let check = try await RedisCLI.check(lab.seed, seconds: 20) { #expect(check.clean, "\(check)") }
     }
 
-    /// A node just resumed from SIGSTOP is marked failed until its peers hear from it again: retry
-    /// the removal while the refusal says the cluster still has that problem.
     /// Bounded retries of `forget --dry-run` until it lists `id` as a ghost.
     private func waitUntilForgettable(_ id: String, seed: String, cli: ([String], Double) async throws -> CLI.Result) async throws -> Bool {
         for attempt in 0..<60 {
@@ -181,6 +179,8 @@ import ShardtopRedis
         return false
     }
 
+    /// A node just resumed from SIGSTOP is marked failed until its peers hear from it again: retry
+    /// the removal while the refusal says the cluster still has that problem.
     private func removeWhenHealthy(_ address: NodeAddress, seed: String, cli: ([String], Double) async throws -> CLI.Result) async throws -> CLI.Result {
         var result = try await cli(["remove-node", "\(address)", seed, "--yes"], 120)
         var attempts = 0

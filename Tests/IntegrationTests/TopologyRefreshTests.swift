@@ -15,6 +15,13 @@ import ShardtopLab
     /// full again; patient deadlines keep the counts below about the rule, not the machine.
     static let patient = ConnectionOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(5))
 
+    /// Polls until all six lab nodes answer and agree (and `also` holds): where these tests start.
+    private func settled(_ poller: ClusterPoller, also: @escaping (ClusterSnapshot) -> Bool = { _ in true }) async throws -> ClusterSnapshot {
+        try await pollUntil(poller, seconds: 20, interval: .milliseconds(100)) { snapshot, _ in
+            snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil } && snapshot.disagreeingNodes.isEmpty && also(snapshot)
+        }.0
+    }
+
     @Test(arguments: Engine.allCases)
     func aQuietTickSendsNoClusterNodes(engine: Engine) async throws {
         guard let lab = try await TestServers.lab(engine) else { return }
@@ -22,9 +29,7 @@ import ShardtopLab
         // A k so large that no node falls due: only a moved signature or a new connection asks.
         let poller = ClusterPoller(seeds: [lab.seed], options: Self.patient, topologyEveryTicks: 1_000)
         defer { Task { await poller.shutdown() } }
-        let (first, _) = try await pollUntil(poller, seconds: 20, interval: .milliseconds(100)) { snapshot, _ in
-            snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil } && snapshot.disagreeingNodes.isEmpty
-        }
+        let first = try await settled(poller)
         let before = await poller.work
         var last = first
         for _ in 0..<3 { last = await poller.tick().snapshot }
@@ -49,9 +54,7 @@ import ShardtopLab
         defer { lab.stop() }
         let poller = ClusterPoller(seeds: [lab.seed], options: Self.patient, topologyEveryTicks: 1)
         defer { Task { await poller.shutdown() } }
-        let (first, _) = try await pollUntil(poller, seconds: 20, interval: .milliseconds(100)) { snapshot, _ in
-            snapshot.nodes.count == 6 && snapshot.nodes.allSatisfy { $0.error == nil && $0.health == .ok } && snapshot.disagreeingNodes.isEmpty
-        }
+        let first = try await settled(poller) { snapshot in snapshot.nodes.allSatisfy { $0.health == .ok } }
         let connection = try await RedisConnection.connect(to: lab.seed, options: Self.patient)
         defer { connection.close() }
         let textBefore = try await connection.send([["CLUSTER", "NODES"]]).first?.string
