@@ -43,5 +43,12 @@ struct Shardtop: AsyncParsableCommand {
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).
-    static func main() async { await CommandLineMain.run(Self.self) }
+    static func main() async { await CommandLineMain.run(Self.self, warmingUp: oneShotCommands) }
+
+    /// The commands that connect as they start, on NIO's default event loops: warmed up beside
+    /// argument parsing (see `ConnectionWarmUp`). Not the dashboard, lab or watch (one loop).
+    static let oneShotCommands: [any ParsableCommand.Type] = [
+        SnapshotCommand.self, CheckCommand.self, FailoverCommand.self, MigrateCommand.self, RebalanceCommand.self, FixCommand.self,
+        BackupCommand.self, AddNodeCommand.self, RemoveNodeCommand.self, ForgetCommand.self, ReplaceCommand.self,
+    ]
 }

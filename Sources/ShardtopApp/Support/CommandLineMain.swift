@@ -6,9 +6,11 @@ import Foundation
 /// the same as a bad seed. Help, --version and errors from run() go the usual way. Shared by
 /// `shardtop` and `shardtop-bench`.
 public enum CommandLineMain {
-    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type) async {
+    /// `warmingUp`: the subcommands that connect at once (see `ConnectionWarmUp`).
+    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type, warmingUp: [any ParsableCommand.Type] = []) async {
         do {
             PhaseLog.mark("main")
+            ConnectionWarmUp.start(ifFirstArgumentNames: warmingUp)
             var parsed = try await Root.asyncParseAsRoot()
             PhaseLog.mark("parsed")
             if var command = parsed as? AsyncParsableCommand {

@@ -6,7 +6,9 @@ import Foundation
 /// clock, Unix seconds) to stderr; the bench spawns the command with it set and subtracts. Unset,
 /// a mark costs one check of a flag read once per process.
 public enum PhaseLog {
-    private static let enabled = ProcessInfo.processInfo.environment["SHARDTOP_PHASES"] != nil
+    /// getenv, not ProcessInfo's dictionary of the whole environment: this runs before argument
+    /// parsing in every process.
+    private static let enabled = getenv("SHARDTOP_PHASES") != nil
 
     public static func mark(_ name: String) {
         guard enabled else { return }

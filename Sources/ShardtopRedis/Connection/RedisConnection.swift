@@ -58,27 +58,10 @@ public final class RedisConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         sending first: (commands: [[String]], timeout: TimeAmount?)?
     ) async throws -> (connection: RedisConnection, first: InFlight?) {
-        let limits = options.limits
         let tls = options.tls
         let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
         let endReason = NIOLockedValueBox<RedisClientError?>(nil)
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(options.connectTimeout)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        // First in the pipeline: a TLS seed never sees a plaintext byte from us.
-                        try channel.pipeline.syncOperations.addHandler(try tls.handler(forHost: address.host))
-                        let watcher = TLSHandshakeWatcher(promise: channel.eventLoop.makePromise())
-                        handshake.withLockedValue { $0 = watcher.done.futureResult }
-                        try channel.pipeline.syncOperations.addHandler(watcher)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPMessageDecoder(limits: limits), maximumBufferSize: limits.maxReplyBytes))
-                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler(address: address, tls: tls?.settings, endReason: endReason, limits: limits))
-                }
-            }
+        let bootstrap = Self.bootstrap(to: address, options: options, group: group, handshake: handshake, endReason: endReason)
         // Only a plaintext RESP2 connection without a password has nothing to wait for before the
         // first request: the name rides on it (see `handshake`).
         let early = first.flatMap { first in
@@ -127,6 +110,46 @@ public final class RedisConnection: Sendable {
             throw error
         }
         return (connection, nil)
+    }
+
+    /// The bootstrap every connection is made with (and `warmUp`, so it runs the same code).
+    private static func bootstrap(
+        to address: NodeAddress, options: ConnectionOptions, group: any EventLoopGroup,
+        handshake: NIOLockedValueBox<EventLoopFuture<Void>?>, endReason: NIOLockedValueBox<RedisClientError?>
+    ) -> ClientBootstrap {
+        let limits = options.limits
+        let tls = options.tls
+        return ClientBootstrap(group: group)
+            .connectTimeout(options.connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // First in the pipeline: a TLS seed never sees a plaintext byte from us.
+                        try channel.pipeline.syncOperations.addHandler(try tls.handler(forHost: address.host))
+                        let watcher = TLSHandshakeWatcher(promise: channel.eventLoop.makePromise())
+                        handshake.withLockedValue { $0 = watcher.done.futureResult }
+                        try channel.pipeline.syncOperations.addHandler(watcher)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPMessageDecoder(limits: limits), maximumBufferSize: limits.maxReplyBytes))
+                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler(address: address, tls: tls?.settings, endReason: endReason, limits: limits))
+                }
+            }
+    }
+
+    /// Pays a process's first-connection costs ahead of time: the event loops' threads, and the
+    /// runtime's one-time type metadata and protocol conformance lookups for NIO's socket channel
+    /// and our handlers (each lookup scans every conformance record in the binary, about 30 us).
+    /// It dials a Unix socket path that cannot exist, so nothing leaves the machine and the attempt
+    /// fails at once. Run beside argument parsing, it takes them off a cold command's critical path.
+    public static func warmUp(options: ConnectionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async {
+        let bootstrap = bootstrap(to: NodeAddress(host: "127.0.0.1", port: 1), options: options, group: group,
+                                  handshake: NIOLockedValueBox(nil), endReason: NIOLockedValueBox(nil))
+        // Should something listen there after all, the channel is closed unused.
+        if let channel = try? await bootstrap.connect(unixDomainSocketPath: "/nonexistent/shardtop-warm-up").get() {
+            channel.close(promise: nil)
+        }
     }
 
     /// Waits for the TLS handshake within the connect timeout and names its failure.
