@@ -26,6 +26,9 @@ public actor ClusterPoller {
     /// When each node is asked CLUSTER NODES (see `TopologyRefresh`); every tick unless set.
     private var refresh: TopologyRefresh
     private var topologyAsks = Work.TopologyAsks()
+    /// Each node's INFO server section as last read (see `ServerIdentity`).
+    private var identities: [NodeAddress: ServerIdentity] = [:]
+    private var serverSectionAsks = 0
 
     /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
     /// and how many assemblies read every view or reused the last reading. Tests hold a tick whose
@@ -38,6 +41,8 @@ public actor ClusterPoller {
         /// How often CLUSTER NODES was sent, over all ticks: a quiet tick under
         /// `topologyEveryTicks` > 1 adds only to `skipped` for the nodes not due.
         public var topologyAsks = TopologyAsks()
+        /// Polls whose INFO carried the server section: once per connection (see `ServerIdentity`).
+        public var serverSectionAsks = 0
 
         public struct TopologyAsks: Sendable, Equatable {
             /// In a poll's one pipeline (first poll, new connection, node due, or every tick).
@@ -52,7 +57,7 @@ public actor ClusterPoller {
 
     public var work: Work {
         Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses,
-             topologyAsks: topologyAsks)
+             topologyAsks: topologyAsks, serverSectionAsks: serverSectionAsks)
     }
 
     /// Ask each node CLUSTER NODES at least every this many ticks when nothing says its view moved
@@ -136,11 +141,14 @@ public actor ClusterPoller {
         let positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         let targets = sorted.map { address in
             (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
-             ask: refresh.ask(address, forceAll: fullTopology))
+             ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
         }
         let polled = await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
             for target in targets {
-                group.addTask { await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask) }
+                group.addTask {
+                    await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
+                                        identity: target.identity)
+                }
             }
             var results: [NodePoll.Result] = []
             for await result in group { results.append(result) }
@@ -151,6 +159,8 @@ public actor ClusterPoller {
         for result in polled {
             let report = result.report
             if let answer = result.saveRules { saveRules[report.address] = (answer, report.time) }
+            identities[report.address] = result.identity
+            if result.askedServerSection { serverSectionAsks += 1 }
             reports.append(withSaveRules(report))
             // A node that failed keeps its last reading: its next answer is often the same text.
             guard let topology = result.topology, let signature = result.signature else {
@@ -192,6 +202,7 @@ public actor ClusterPoller {
             clients[address] = nil
             saveRules[address] = nil
             topologies[address] = nil
+            identities[address] = nil
             refresh.forget(address)
             Task { await client.close() }
         }

@@ -16,6 +16,14 @@ public enum NodePoll {
     /// A poll that leaves CLUSTER NODES out (see `TopologyRefresh`): what every node sends each tick.
     public static let lightCommands: [[String]] = Array(commands.dropFirst())
 
+    /// INFO on a connection whose server section was read already (see `ServerIdentity`).
+    static let steadyInfo = ["INFO"] + infoSections.filter { $0 != "server" }
+
+    /// `batch` (one of the lists above) with INFO's server section left out.
+    static func steady(_ batch: [[String]]) -> [[String]] {
+        batch.map { $0.first == "INFO" ? steadyInfo : $0 }
+    }
+
     /// Sent after the poll's three commands when the caller wants the save rules (see `SaveRulesAnswer`).
     public static let saveRulesCommand = ["CONFIG", "GET", "save"]
 
@@ -29,6 +37,10 @@ public enum NodePoll {
         var asked: TopologyAsked
         /// The client's connection count after the poll (`NodeClient.connectionsOpened`).
         var connection: Int
+        /// What to pass as `identity` next time (nil when the poll failed).
+        var identity: ServerIdentity?
+        /// True when this poll's INFO carried the server section.
+        var askedServerSection: Bool
     }
 
     /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes
@@ -39,8 +51,11 @@ public enum NodePoll {
     /// Under the poller's topology rule: with `.ifChanged`, the pipeline carries only
     /// CLUSTER INFO and INFO; CLUSTER NODES follows as a second round trip to this node alone when
     /// their signature moved or the connection is new, else the node's last reading stands in.
+    ///
+    /// `identity` is this node's server section as last read: given, a poll on the same connection
+    /// leaves the section out of INFO and fills the report from it; a new connection is asked it.
     static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
-                     last: ParsedTopology?, topology ask: TopologyAsk) async -> Result {
+                     last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity? = nil) async -> Result {
         let started = ContinuousClock.now
         var asked = TopologyAsked.inPoll
         do {
@@ -49,12 +64,23 @@ public enum NodePoll {
             let signature: TopologySignature
             let replies: [RESPValue]
             let elapsed: Duration
+            var askedServerSection = true
+            // The batch for a connection not yet asked the server section, and the one for the
+            // connection `identity` was read on (`NodeClient.send(steady:fresh:steadyOn:)` picks).
+            func batches(_ batch: [[String]]) -> (fresh: [[String]], steady: [[String]]) {
+                let fresh = askSaveRules ? batch + [saveRulesCommand] : batch
+                return (fresh, steady(fresh))
+            }
             if case .ifChanged(let since, let sinceConnection) = ask, let last {
-                replies = try await client.send(askSaveRules ? lightCommands + [saveRulesCommand] : lightCommands, timeout: timeout)
+                let batch = batches(lightCommands)
+                let sent = try await client.send(steady: batch.steady, fresh: batch.fresh, steadyOn: identity?.connection, timeout: timeout)
+                replies = sent.replies
+                askedServerSection = sent.fresh
                 elapsed = ContinuousClock.now - started
                 guard replies.count >= 2 else { throw RedisClientError.unexpectedReply("expected 2 replies, got \(replies.count)") }
                 let clusterInfo = ClusterInfoParser.parse(bytes: try bytes(replies[0], command: "CLUSTER INFO"))
-                let info = ServerInfoParser.parse(bytes: try bytes(replies[1], command: "INFO"))
+                let info = Self.completed(ServerInfoParser.parse(bytes: try bytes(replies[1], command: "INFO")),
+                                          askedServerSection: askedServerSection, identity: identity)
                 signature = TopologySignature(clusterInfo: clusterInfo, info: info)
                 if signature == since, await client.connectionsOpened == sinceConnection {
                     topology = last
@@ -67,24 +93,42 @@ public enum NodePoll {
                 }
                 outcome = .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info)
             } else {
-                replies = try await client.send(askSaveRules ? commands + [saveRulesCommand] : commands, timeout: timeout)
+                let batch = batches(commands)
+                let sent = try await client.send(steady: batch.steady, fresh: batch.fresh, steadyOn: identity?.connection, timeout: timeout)
+                replies = sent.replies
+                askedServerSection = sent.fresh
                 elapsed = ContinuousClock.now - started
-                (outcome, topology) = try parse(Array(replies.prefix(3)), last: last)
-                guard case .answered(_, let clusterInfo, let info) = outcome else { throw RedisClientError.unexpectedReply("no answer") }
+                let parsed = try parse(Array(replies.prefix(3)), last: last)
+                topology = parsed.topology
+                guard case .answered(let entries, let clusterInfo, let parsedInfo) = parsed.outcome else { throw RedisClientError.unexpectedReply("no answer") }
+                let info = Self.completed(parsedInfo, askedServerSection: askedServerSection, identity: identity)
+                outcome = .answered(topology: entries, clusterInfo: clusterInfo, info: info)
                 signature = TopologySignature(clusterInfo: clusterInfo, info: info)
             }
             let expected = asked == .inPoll ? commands.count : lightCommands.count
             var saveRules: SaveRulesAnswer?
             if askSaveRules, replies.count == expected + 1 { saveRules = SaveRulesAnswer.from(replies[expected]) }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let report = NodeReport(address: client.address, time: Date().timeIntervalSince1970, roundTripSeconds: seconds,
+            let now = Date().timeIntervalSince1970
+            let report = NodeReport(address: client.address, time: now, roundTripSeconds: seconds,
                                     outcome: outcome, topologyToken: topology.token)
+            let connection = await client.connectionsOpened
+            var newIdentity = identity
+            if askedServerSection, case .answered(_, _, let info) = outcome { newIdentity = ServerIdentity(info, readAt: now, connection: connection) }
             return Result(report: report, saveRules: saveRules, topology: topology, signature: signature, asked: asked,
-                          connection: await client.connectionsOpened)
+                          connection: connection, identity: newIdentity, askedServerSection: askedServerSection)
         } catch {
             return Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
-                          saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened)
+                          saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened,
+                          identity: nil, askedServerSection: false)
         }
+    }
+
+    /// `info` as the report carries it: as read when its INFO had the server section, else with
+    /// that section's fields from `identity`.
+    private static func completed(_ info: ServerInfo, askedServerSection: Bool, identity: ServerIdentity?) -> ServerInfo {
+        guard !askedServerSection, let identity else { return info }
+        return identity.completing(info, now: Date().timeIntervalSince1970)
     }
 
     static func parse(_ replies: [RESPValue], last: ParsedTopology?) throws -> (outcome: NodeReport.Outcome, topology: ParsedTopology) {

@@ -29,17 +29,27 @@ public actor NodeClient {
     /// Sends a pipelined batch, connecting first if needed. While backing off after a failure it
     /// fails at once with the last error, so a dead node never costs a connect timeout per tick.
     public func send(_ commands: [[String]], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        try await send(steady: commands, fresh: commands, steadyOn: nil, timeout: timeout).replies
+    }
+
+    /// Sends `steady` when the live connection is number `steadyOn` (`connectionsOpened` counts
+    /// them), else `fresh`, on the live connection or a new one, and says whether `fresh` went. A
+    /// poll asks each connection once what it then carries on that connection's later polls
+    /// (`ServerIdentity`); the choice is made here, where the connection is, so a connection
+    /// replaced since (by a poll or an action's `connected()`) is always asked `fresh`.
+    public func send(steady: [[String]], fresh: [[String]], steadyOn: Int?, timeout: TimeAmount? = nil) async throws -> (replies: [RESPValue], fresh: Bool) {
         // A new connection carries the batch from its first moment (see RedisConnection.connect).
-        let (connection, inFlight) = try await open(sending: (commands, timeout))
+        let (connection, inFlight, opened) = try await open(sending: (fresh, timeout))
+        let sentFresh = opened || steadyOn != connectionsOpened
         do {
             let replies: [RESPValue]
             if let inFlight {
                 replies = try await connection.replies(to: inFlight)
             } else {
-                replies = try await connection.send(commands, timeout: timeout)
+                replies = try await connection.send(sentFresh ? fresh : steady, timeout: timeout)
             }
             consecutiveFailures = 0
-            return replies
+            return (replies, sentFresh)
         } catch {
             recordFailure(error, closing: connection)
             throw error
@@ -51,9 +61,10 @@ public actor NodeClient {
         try await open(sending: nil).connection
     }
 
-    /// The live connection, or a new one that has already written `first` when it could.
-    private func open(sending first: (commands: [[String]], timeout: TimeAmount?)?) async throws -> (connection: RedisConnection, first: RedisConnection.InFlight?) {
-        if let connection, connection.isActive { return (connection, nil) }
+    /// The live connection, or a new one (`opened`) that has already written `first` when it could.
+    private func open(sending first: (commands: [[String]], timeout: TimeAmount?)?) async throws
+        -> (connection: RedisConnection, first: RedisConnection.InFlight?, opened: Bool) {
+        if let connection, connection.isActive { return (connection, nil, false) }
         connection = nil
         if let retryAt, ContinuousClock.now < retryAt {
             let wait = retryAt - ContinuousClock.now
@@ -64,7 +75,7 @@ public actor NodeClient {
             let fresh = try await RedisConnection.connect(to: address, options: options, group: group, sending: first)
             connection = fresh.connection
             connectionsOpened += 1
-            return fresh
+            return (fresh.connection, fresh.first, true)
         } catch {
             recordFailure(error, closing: nil)
             throw error
