@@ -126,6 +126,13 @@ import ShardtopRedis
         #expect(refusedForget.status == 1, "\(refusedForget.output) \(refusedForget.errorOutput)")
         #expect(refusedForget.errorOutput.contains("paused") || refusedForget.errorOutput.contains("connected cluster-bus link"), "\(refusedForget.errorOutput)")
         #expect(await MembershipProbe.listing([pausedId], on: members, options: options).count == members.count, "a paused node was forgotten")
+        // Without --node, the paused node is named with its reason and the exit is 1: it used to be
+        // passed over, with "nothing to forget" and exit 0, as if the cluster were clean.
+        let unnamed = try await cli(["forget", seed, "--yes"])
+        #expect(unnamed.status == 1, "\(unnamed.output) \(unnamed.errorOutput)")
+        #expect(unnamed.output.contains("not forgetting \(paused.address)"), "\(unnamed.output)")
+        #expect(unnamed.errorOutput.contains("nothing forgotten"), "\(unnamed.errorOutput)")
+        #expect(await MembershipProbe.listing([pausedId], on: members, options: options).count == members.count, "a paused node was forgotten")
         paused.resume()
         let removePaused = try await removeWhenHealthy(paused.address, seed: seed, cli: cli)
         #expect(removePaused.status == 0, "\(removePaused.output) \(removePaused.errorOutput)")

@@ -24,12 +24,24 @@ public struct HeadlessForget: Sendable {
             ghosts = GhostFinder.ghost(target.id, views: views).map { [$0] } ?? []
         } else {
             ghosts = []
-            for candidate in GhostFinder.ghosts(views) {
-                if let refusal = await session.ghostRefusal(candidate.id, views: views) {
-                    print("not forgetting \(candidate.label): \(refusal)")
+            var refused: [Ghost] = []
+            for suspect in GhostFinder.suspects(views) {
+                // The pure reason first (views only); then the one that dials the node.
+                let refusal: String?
+                if let reason = suspect.refusal { refusal = reason } else { refusal = await session.ghostRefusal(suspect.ghost.id, views: views) }
+                if let refusal {
+                    print("not forgetting \(suspect.ghost.label): \(refusal)")
+                    refused.append(suspect.ghost)
                 } else {
-                    ghosts.append(candidate)
+                    ghosts.append(suspect.ghost)
                 }
+            }
+            // Only failed-looking nodes that cannot go yet: say so, and exit 1 (the cluster still
+            // lists them), rather than "nothing to forget", which read as a clean cluster.
+            if ghosts.isEmpty, !refused.isEmpty {
+                try await session.refuse(
+                    "nothing forgotten: \(refused.count) node\(refused.count == 1 ? "" : "s") listed as failed or suspected cannot be forgotten yet (see above)",
+                    action: "forget", nodes: refused.compactMap { session.node(withId: $0.id) })
             }
         }
         guard !ghosts.isEmpty else {

@@ -25,14 +25,34 @@ public struct Ghost: Sendable, Hashable {
 public enum GhostFinder {
     /// Every node some live node lists that passes `refusal`.
     public static func ghosts(_ views: [MembershipView]) -> [Ghost] {
+        suspects(views).filter { $0.refusal == nil }.map(\.ghost)
+    }
+
+    /// A node that looks gone, and why it may not be forgotten yet (nil: it is a ghost).
+    public struct Suspect: Sendable, Hashable {
+        public var ghost: Ghost
+        public var refusal: String?
+    }
+
+    /// Every node that did not answer itself and that some live node lists as failed, suspected
+    /// (pfail) or without an address: the ghosts, and the nodes `forget` must name rather than
+    /// pass over in silence (a node just killed, still only suspected; a paused one whose bus link
+    /// is still up). Every ghost is one of them: a ghost is failed or without an address everywhere.
+    public static func suspects(_ views: [MembershipView]) -> [Suspect] {
+        let answered = Set(views.map(\.viewerId))
         var seen = Set<String>()
-        var result: [Ghost] = []
+        var result: [Suspect] = []
         for view in views {
-            for entry in view.entries where !entry.flags.contains(.myself) && seen.insert(entry.id).inserted {
-                if refusal(entry.id, views: views) == nil, let ghost = ghost(entry.id, views: views) { result.append(ghost) }
+            for entry in view.entries where !entry.flags.contains(.myself) && !answered.contains(entry.id) && seen.insert(entry.id).inserted {
+                let looksGone = views.contains { other in
+                    guard let flags = other.entry(entry.id)?.flags else { return false }
+                    return flags.contains(.fail) || flags.contains(.pfail) || flags.contains(.noaddr)
+                }
+                guard looksGone, let ghost = ghost(entry.id, views: views) else { continue }
+                result.append(Suspect(ghost: ghost, refusal: refusal(entry.id, views: views)))
             }
         }
-        return result.sorted { ($0.address?.description ?? "", $0.id) < ($1.address?.description ?? "", $1.id) }
+        return result.sorted { ($0.ghost.address?.description ?? "", $0.ghost.id) < ($1.ghost.address?.description ?? "", $1.ghost.id) }
     }
 
     /// The node as the live views describe it, or nil when none lists it.

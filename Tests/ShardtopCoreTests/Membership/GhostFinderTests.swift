@@ -63,4 +63,26 @@ import ShardtopCore
         #expect(GhostFinder.stillListing([ghostId], views: partial).map(\.viewerId) == ["b".padded])
         #expect(GhostFinder.refusal("z".padded, views: partial)?.contains("already forgotten") == true)
     }
+
+    /// What `forget` without a node names: a ghost with no reason, a node not yet forgettable with
+    /// its reason (before, it was passed over and the command said "nothing to forget"), and never
+    /// a healthy or answering node.
+    @Test func suspectsAreTheFailedLookingNodesWithTheirReasons() {
+        #expect(GhostFinder.suspects(views()).map(\.ghost.id) == [ghostId])
+        #expect(GhostFinder.suspects(views()).first?.refusal == nil)
+        let suspected = GhostFinder.suspects(views(flags: [.replica, .pfail]))
+        #expect(suspected.map(\.ghost.id) == [ghostId])
+        #expect(suspected.first?.refusal?.contains("pfail") == true)
+        let paused = GhostFinder.suspects(views(connected: true))
+        #expect(paused.first?.refusal?.contains("connected cluster-bus link") == true)
+        #expect(GhostFinder.suspects(views(flags: .replica)).isEmpty)
+        // A node that answered is no suspect, even while another view still has it as pfail.
+        var flapping = views(flags: .replica)
+        flapping[1].entries = flapping[1].entries.map { entry in
+            var entry = entry
+            if entry.id == "a".padded { entry.flags.insert(.pfail) }
+            return entry
+        }
+        #expect(GhostFinder.suspects(flapping).isEmpty)
+    }
 }
