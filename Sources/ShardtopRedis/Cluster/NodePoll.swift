@@ -64,7 +64,9 @@ public enum NodePoll {
             let signature: TopologySignature
             let replies: [RESPValue]
             let elapsed: Duration
-            var askedServerSection = true
+            let askedServerSection: Bool
+            // The connection the INFO went on: a second trip below may be on a newer one.
+            let identityConnection: Int
             // The batch for a connection not yet asked the server section, and the one for the
             // connection `identity` was read on (`NodeClient.send(steady:fresh:steadyOn:)` picks).
             func batches(_ batch: [[String]]) -> (fresh: [[String]], steady: [[String]]) {
@@ -76,6 +78,7 @@ public enum NodePoll {
                 let sent = try await client.send(steady: batch.steady, fresh: batch.fresh, steadyOn: identity?.connection, timeout: timeout)
                 replies = sent.replies
                 askedServerSection = sent.fresh
+                identityConnection = sent.connection
                 elapsed = ContinuousClock.now - started
                 guard replies.count >= 2 else { throw RedisClientError.unexpectedReply("expected 2 replies, got \(replies.count)") }
                 let clusterInfo = ClusterInfoParser.parse(bytes: try bytes(replies[0], command: "CLUSTER INFO"))
@@ -97,6 +100,7 @@ public enum NodePoll {
                 let sent = try await client.send(steady: batch.steady, fresh: batch.fresh, steadyOn: identity?.connection, timeout: timeout)
                 replies = sent.replies
                 askedServerSection = sent.fresh
+                identityConnection = sent.connection
                 elapsed = ContinuousClock.now - started
                 let parsed = try parse(Array(replies.prefix(3)), last: last)
                 topology = parsed.topology
@@ -114,7 +118,9 @@ public enum NodePoll {
                                     outcome: outcome, topologyToken: topology.token)
             let connection = await client.connectionsOpened
             var newIdentity = identity
-            if askedServerSection, case .answered(_, _, let info) = outcome { newIdentity = ServerIdentity(info, readAt: now, connection: connection) }
+            if askedServerSection, case .answered(_, _, let info) = outcome {
+                newIdentity = ServerIdentity(info, readAt: now, connection: identityConnection)
+            }
             return Result(report: report, saveRules: saveRules, topology: topology, signature: signature, asked: asked,
                           connection: connection, identity: newIdentity, askedServerSection: askedServerSection)
         } catch {

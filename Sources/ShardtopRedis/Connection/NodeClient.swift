@@ -33,14 +33,16 @@ public actor NodeClient {
     }
 
     /// Sends `steady` when the live connection is number `steadyOn` (`connectionsOpened` counts
-    /// them), else `fresh`, on the live connection or a new one, and says whether `fresh` went. A
-    /// poll asks each connection once what it then carries on that connection's later polls
-    /// (`ServerIdentity`); the choice is made here, where the connection is, so a connection
-    /// replaced since (by a poll or an action's `connected()`) is always asked `fresh`.
-    public func send(steady: [[String]], fresh: [[String]], steadyOn: Int?, timeout: TimeAmount? = nil) async throws -> (replies: [RESPValue], fresh: Bool) {
+    /// them), else `fresh`, on the live connection or a new one, and says whether `fresh` went and
+    /// on which connection. A poll asks each connection once what it then carries on that
+    /// connection's later polls (`ServerIdentity`); the choice is made here, where the connection
+    /// is, so a connection replaced since (by a poll or an action's `connected()`) is asked `fresh`.
+    public func send(steady: [[String]], fresh: [[String]], steadyOn: Int?, timeout: TimeAmount? = nil) async throws
+        -> (replies: [RESPValue], fresh: Bool, connection: Int) {
         // A new connection carries the batch from its first moment (see RedisConnection.connect).
         let (connection, inFlight, opened) = try await open(sending: (fresh, timeout))
-        let sentFresh = opened || steadyOn != connectionsOpened
+        let number = connectionsOpened
+        let sentFresh = opened || steadyOn != number
         do {
             let replies: [RESPValue]
             if let inFlight {
@@ -49,7 +51,7 @@ public actor NodeClient {
                 replies = try await connection.send(sentFresh ? fresh : steady, timeout: timeout)
             }
             consecutiveFailures = 0
-            return (replies, sentFresh)
+            return (replies, sentFresh, number)
         } catch {
             recordFailure(error, closing: connection)
             throw error
