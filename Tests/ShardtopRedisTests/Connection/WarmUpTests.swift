@@ -3,8 +3,8 @@ import Testing
 @testable import ShardtopRedis
 
 @Suite struct WarmUpTests {
-    /// The warm-up dials a path that cannot exist: it must come back at once, every time, and
-    /// leave nothing open on the loops (the group then shuts down).
+    /// The warm-up dials a path that cannot exist: it must come back (not wait on a connect
+    /// timeout or hang), each time it is called, and leave loops that shut down cleanly.
     @Test(.timeLimit(.minutes(1))) func returnsAndLeavesTheLoopsIdle() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         await RedisConnection.warmUp(options: ConnectionOptions(), group: group)
