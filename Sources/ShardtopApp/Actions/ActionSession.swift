@@ -29,8 +29,10 @@ public final class ActionSession: @unchecked Sendable {
                             journalPath: String, assumeYes: Bool) async throws -> ActionSession {
         let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lagThresholds)
         var (snapshot, _) = await poller.tick()
+        PhaseLog.mark("polled")
         // A disagreement the previous command left in flight (gossip) should not refuse this one.
         snapshot = await poller.settled(snapshot)
+        PhaseLog.mark("settled")
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             await poller.shutdown()
             let reason = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }.first ?? "no seed reachable"

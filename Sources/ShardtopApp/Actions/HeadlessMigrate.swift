@@ -33,8 +33,11 @@ public enum HeadlessMigrate {
         plans = try plans.map { try PathOverride.apply(path, to: $0) }
         try await session.requirePermissions(ActionPermissions.touches(migrating: plans, primaries: session.reachablePrimaries),
                                              action: "migrate", verb: "migrate slots", nodes: plans.involvedNodes(session.snapshot))
+        PhaseLog.mark("permitted")
         let execution = MigrationExecution(session: session, settings: settings, action: "migrate")
-        try await execution.execute(try await execution.preview(plans))
+        let surveyed = try await execution.preview(plans)
+        PhaseLog.mark("surveyed")
+        try await execution.execute(surveyed)
     }
 }
 

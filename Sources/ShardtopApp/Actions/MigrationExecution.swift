@@ -87,12 +87,13 @@ public struct MigrationExecution {
         } catch let error as ActionError {
             throw fail(error.description, code: ExitStatus.problemsFound)
         }
+        PhaseLog.mark("moved")
         if plans.count > 1 && parallelMoves > 1 {
             let seconds = (ContinuousClock.now - started)
             let total = Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18
             print("all \(plans.count) moves done in \(String(format: "%.2f", total)) s (up to \(parallelMoves) at once)")
         }
-        if closeAfter { await session.close() }
+        if closeAfter { await session.close(); PhaseLog.mark("closed") }
     }
 }
 

@@ -27,9 +27,17 @@ public enum HeadlessSnapshot {
 public enum PollOnce {
     /// One snapshot; with `settling`, polled again while views disagree (see `ClusterPoller.settled`).
     public static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
-        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
         let result: Result<ClusterSnapshot, ExitCode>
-        do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
+        let poller: ClusterPoller
+        // The lag thresholds only shape events between ticks, which one poll has none of.
+        if !settling, let (speculative, first) = await SpeculativeSnapshot.take(seeds: seeds, options: options) {
+            poller = speculative
+            PhaseLog.mark("polled")
+            do { result = .success(try answered(first)) } catch { result = .failure(error) }
+        } else {
+            poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
+            do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
+        }
         await poller.shutdown()
         PhaseLog.mark("closed")
         return try result.get()
@@ -40,6 +48,11 @@ public enum PollOnce {
         var (snapshot, _) = await poller.tick()
         PhaseLog.mark("polled")
         if settling { snapshot = await poller.settled(snapshot) }
+        return try answered(snapshot)
+    }
+
+    /// The snapshot, or the one-line reason when no node answered.
+    static func answered(_ snapshot: ClusterSnapshot) throws(ExitCode) -> ClusterSnapshot {
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }
             throw fail("no node answered: \(reasons.first ?? "no seed reachable")\(reasons.count > 1 ? " (and \(reasons.count - 1) more)" : "")")
