@@ -19,6 +19,8 @@ import ShardtopRedis
         #expect(Self.seed(["snapshot", "127.0.0.1:7000", "--json"]) == address)
         #expect(Self.seed(["snapshot", "redis://127.0.0.1:7000"]) == address)
         #expect(Self.seed(["snapshot", "127.0.0.1:7000"], environment: ["SHARDTOP_PASSWORD": ""]) == address)
+        #expect(Self.seed(["check", "127.0.0.1:7000"]) == address)
+        #expect(Self.seed(["check", "--json", "127.0.0.1:7000"]) == address)
 
         // Anything that changes the options, or that the parser would refuse or answer with help.
         #expect(Self.seed(["snapshot", "127.0.0.1:7000"], environment: ["SHARDTOP_PASSWORD": "secret"]) == nil)
@@ -32,7 +34,8 @@ import ShardtopRedis
         #expect(Self.seed(["snapshot", "--help"]) == nil)
         #expect(Self.seed(["snapshot"]) == nil)
         #expect(Self.seed(["snapshot", "not-an-address"]) == nil)
-        #expect(Self.seed(["check", "127.0.0.1:7000"]) == nil)
+        #expect(Self.seed(["check", "127.0.0.1:7000", "--sample", "5"]) == nil)
+        #expect(Self.seed(["migrate", "--to", "127.0.0.1:7000"]) == nil)
         #expect(Self.seed(["127.0.0.1:7000"]) == nil)
     }
 

@@ -3,11 +3,14 @@ import ShardtopCore
 import ShardtopRedis
 import Synchronization
 
-/// A cold `shardtop snapshot HOST:PORT` polls the cluster while its arguments are still being parsed.
+/// A cold `shardtop snapshot HOST:PORT` (or `check HOST:PORT`) polls the cluster while its
+/// arguments are still being parsed.
 ///
-/// Argument parsing keeps one core busy for about 3 ms of a cold snapshot's 18 (the runtime's first
-/// type lookups for every option); the poll waits on the network most of that time. For the one
-/// command line whose outcome is known before parsing, `snapshot [--json] HOST:PORT` with no
+/// Argument parsing keeps one core busy for about 4 ms of a cold snapshot's 18 (the runtime's first
+/// type lookups for every option), while the poll's round trips and the servers' work could use the
+/// other (issue 12: 1-1.5 ms off a cold snapshot, measured in alternation; both compete for two
+/// cores, so the overlap is partial). For the command lines whose outcome is known before parsing,
+/// `snapshot|check [--json] HOST:PORT` with no
 /// password in the environment, the poll starts at once with the options that line must resolve
 /// to (plaintext, the default user, the default deadlines). The parsed command then asks `take`
 /// for it with the options it did resolve, and gets it only when they are those options and that
@@ -27,7 +30,8 @@ public enum SpeculativeSnapshot {
     /// The seed of a command line of exactly that shape (after the program's name), else nil.
     static func seed(arguments: [String], environment: (String) -> String?) -> NodeAddress? {
         let rest = Array(arguments.dropFirst())
-        guard rest.first == "snapshot" else { return nil }
+        // Both take one poll of the seed's cluster first (`check` then lets gossip settle on it).
+        guard rest.first == "snapshot" || rest.first == "check" else { return nil }
         let operands = rest.dropFirst().filter { $0 != "--json" }
         // One seed, and at most one --json (a flag given twice is the parser's to refuse).
         guard operands.count == 1, rest.count - 1 - operands.count <= 1, let text = operands.first, !text.hasPrefix("-") else { return nil }
