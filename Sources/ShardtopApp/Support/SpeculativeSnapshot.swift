@@ -46,8 +46,10 @@ public enum SpeculativeSnapshot {
     public static func start(arguments: [String] = CommandLine.arguments) -> Bool {
         guard let seed = seed(arguments: arguments, environment: { getenv($0).map { String(cString: $0) } }) else { return false }
         let poll = Task.detached(priority: .high) {
+            PhaseLog.mark("speculating")
             let poller = ClusterPoller(seeds: [seed], options: ConnectionOptions(), lagThresholds: .default)
             let (snapshot, _) = await poller.tick()
+            PhaseLog.mark("speculated")
             return (poller, snapshot)
         }
         started.withLock { $0 = Started(seed: seed, poll: poll) }
