@@ -33,6 +33,14 @@ struct BenchMigrateCluster {
         }
     }
 
+    /// CONFIG SET cluster-slot-migration-log-max-len on every connected primary (see --migration-log-length).
+    func setMigrationLogLength(_ length: Int) async throws {
+        for (address, connection) in connections {
+            let reply = try await connection.send([["CONFIG", "SET", "cluster-slot-migration-log-max-len", "\(length)"]])
+            if let error = reply.first?.errorMessage { throw BenchFailure("CONFIG SET cluster-slot-migration-log-max-len on \(address): \(error)") }
+        }
+    }
+
     func close() {
         for connection in connections.values { connection.close() }
     }

@@ -174,6 +174,44 @@ import ShardtopLab
             #expect(check.fullCoverage, "\(check)")
         }
     }
+
+    /// The atomic path's wait asks the source CLUSTER SLOT-STATS between GETSLOTMIGRATIONS listings
+    /// (a listing grows with the node's job log); a user refused SLOT-STATS waits on listings alone.
+    /// Both moves lose nothing and end with the slots on the target.
+    @Test func valkeyAtomicWaitProbesAndFallsBackToListings() async throws {
+        guard let lab = try await TestServers.lab(.valkey, primaries: 3, replicas: 0) else { return }
+        defer { lab.stop() }
+        let target = lab.nodes[1]
+        let slots = Array(2000..<2100)
+        let keys = AckedWriter(seed: lab.seed, slots: slots, keysPerSlot: 100)
+        await keys.preload()
+
+        let probed = try await Migration.run(lab, slots: [SlotRange(2000, 2049)], to: target, path: .atomic, settings: MigrationSettings())
+        let probedCommands = probed.flatMap(\.commands)
+        #expect(probedCommands.contains { $0.hasPrefix("CLUSTER SLOT-STATS") }, "\(probedCommands)")
+
+        // The README's operating user with the atomic rules, and nothing for SLOT-STATS.
+        let password = "probe-fallback-secret"
+        try await ACLLab.load(lab, ACLUserLines.line(user: ACLUserLines.operatingUser, password: password,
+                                                     rules: ACLUserLines.operatingRules + ACLUserLines.atomicRules))
+        let poller = ClusterPoller(seeds: [lab.seed], options: TestServers.fastOptions(lab))
+        let (snapshot, _) = await poller.tick()
+        await poller.shutdown()
+        let plans = try MigrationPlanner.plans(snapshot, slots: [SlotRange(2050, 2099)], to: target.id)
+        #expect(plans.map(\.path) == [.atomic], "\(plans.map(\.pathReason))")
+        let links = ActionLinks(options: ACLLab.options(ACLUserLines.operatingUser, password, lab))
+        let outcome = try await MigrationRunner(links: links).run(plans[0], primaries: snapshot.primaries.map(\.address)) { _ in }
+        await links.close()
+        #expect(outcome.slotsMoved == 50)
+        #expect(!outcome.commands.contains { $0.hasPrefix("CLUSTER SLOT-STATS") }, "\(outcome.commands)")
+        #expect(outcome.commands.contains { $0.hasPrefix("CLUSTER GETSLOTMIGRATIONS") }, "\(outcome.commands)")
+
+        let lost = await keys.verify()
+        await keys.close()
+        #expect(lost.isEmpty, "\(lost.count) keys lost, e.g. \(lost.prefix(5))")
+        let after = try await Migration.settledSnapshot(lab)
+        #expect(slots.allSatisfy { after.slotOwners[$0] == target.id })
+    }
 }
 
 /// Running plans the way `migrate` does, from a fresh snapshot.
