@@ -98,7 +98,7 @@ struct ConnectionArguments: ParsableArguments {
                 throw fail("password file \(passwordFile) is empty: put the password on its first line")
             }
             password = first
-        } else if let value = environment["SHARDTOP_PASSWORD"] ?? environment["REDISCLI_AUTH"], !value.isEmpty {
+        } else if let value = ConnectionOptions.passwordEnvironmentVariables.lazy.compactMap({ environment[$0] }).first, !value.isEmpty {
             password = value
         } else if let inline = parsed.compactMap(\.inlinePassword).first {
             printError("warning: a password in a seed URI is visible in the process list; prefer SHARDTOP_PASSWORD or --password-file")

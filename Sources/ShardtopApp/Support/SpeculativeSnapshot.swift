@@ -36,7 +36,7 @@ public enum SpeculativeSnapshot {
         // One seed, and at most one --json (a flag given twice is the parser's to refuse).
         guard operands.count == 1, rest.count - 1 - operands.count <= 1, let text = operands.first, !text.hasPrefix("-") else { return nil }
         // A password in the environment means AUTH, which the speculative options lack.
-        for name in ["SHARDTOP_PASSWORD", "REDISCLI_AUTH"] where !(environment(name) ?? "").isEmpty { return nil }
+        for name in ConnectionOptions.passwordEnvironmentVariables where !(environment(name) ?? "").isEmpty { return nil }
         guard let seed = try? Seed.parse(text), !seed.tls, seed.user == nil, seed.inlinePassword == nil else { return nil }
         return seed.address
     }

@@ -93,14 +93,14 @@ struct AtomicMigrator {
             }
             // After a cancel, only listings: they say how the job ended.
             if probing, !cancelSent, let listedAt, ContinuousClock.now - listedAt < Self.listingInterval {
-                switch try? await ownsSlot(source, probeSlot) {
-                case .some(true):
+                if let owned = try? await ownsSlot(source, probeSlot) {
                     log.add("CLUSTER SLOT-STATS")
-                    try? await Task.sleep(for: Self.pollInterval(after: ContinuousClock.now - started))
-                    continue
-                case .some(false):
-                    log.add("CLUSTER SLOT-STATS")  // gone from the source: list now
-                case .none:
+                    // Still the source's: wait. Gone from it: list now.
+                    if owned {
+                        try? await Task.sleep(for: Self.pollInterval(after: ContinuousClock.now - started))
+                        continue
+                    }
+                } else {
                     probing = false
                 }
             }

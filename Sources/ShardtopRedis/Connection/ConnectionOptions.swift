@@ -16,6 +16,10 @@ public struct ConnectionOptions: Sendable {
     /// nil: plaintext. Set: every connection speaks TLS, and never falls back to plaintext.
     public var tls: TLSClient?
 
+    /// Where the command line's password comes from when no file is given, first set wins. Read
+    /// by the argument resolution and by `SpeculativeSnapshot`, which must not poll without AUTH.
+    public static let passwordEnvironmentVariables = ["SHARDTOP_PASSWORD", "REDISCLI_AUTH"]
+
     public init(
         connectTimeout: TimeAmount = .milliseconds(1000),
         requestTimeout: TimeAmount = .milliseconds(1000),
