@@ -8,9 +8,9 @@ enum ColdPhases {
     /// Phases in order: the mark that ends each, and what it covers.
     static let phases: [(mark: String, label: String)] = [
         ("main", "process start (exec, loader, static init) to main"),
+        // `snapshot SEED --json` is a `PlainCommandLine`: this phase is then only its shape check.
         ("parsed", "argument parsing"),
-        // A plain `snapshot HOST:PORT` polls beside the parse (`SpeculativeSnapshot`): this is what is left.
-        ("polled", "connect, discover and poll every node, parse, assemble (the part after parsing)"),
+        ("polled", "connect, discover and poll every node, parse, assemble"),
         ("closed", "close the connections"),
         ("findings", "findings"),
         ("encoded", "JSON encoding"),
@@ -22,15 +22,12 @@ enum ColdPhases {
         var runs: Int
         /// Median milliseconds of each phase, in `phases` order.
         var medianMillis: [String: Double]
-        /// Median milliseconds from `main` to the end of the speculative poll, when there was one.
-        var speculativePollMillis: Double?
         var medianTotalMillis: Double
     }
 
     static func measure(_ executable: String, _ arguments: [String], runs: Int) throws -> Breakdown {
         var samples: [String: [Double]] = [:]
         var totals: [Double] = []
-        var speculative: [Double] = []
         let logPath = NSTemporaryDirectory() + "shardtop-phases-\(getpid()).log"
         defer { try? FileManager.default.removeItem(atPath: logPath) }
         for _ in 0..<runs {
@@ -58,7 +55,6 @@ enum ColdPhases {
                 if fields.count == 3, fields[0] == "phase", let time = Double(fields[2]) { marks[String(fields[1])] = time }
             }
             marks["exit"] = ended
-            if let main = marks["main"], let end = marks["speculated"] { speculative.append((end - main) * 1000) }
             var previous = spawned
             for phase in phases {
                 guard let time = marks[phase.mark] else { throw BenchFailure("phases run printed no '\(phase.mark)' mark") }
@@ -68,7 +64,6 @@ enum ColdPhases {
             totals.append((ended - spawned) * 1000)
         }
         return Breakdown(runs: runs, medianMillis: samples.mapValues(BenchSummary.median),
-                         speculativePollMillis: speculative.count == runs ? BenchSummary.median(speculative) : nil,
                          medianTotalMillis: BenchSummary.median(totals))
     }
 
@@ -79,9 +74,6 @@ enum ColdPhases {
             lines.append(String(format: "  %7.2f  ", millis) + phase.label)
         }
         lines.append(String(format: "  %7.2f  total, spawn to exit (medians need not add up)", breakdown.medianTotalMillis))
-        if let poll = breakdown.speculativePollMillis {
-            lines.append(String(format: "  %7.2f  of which the poll begun beside the parse, main to its end", poll))
-        }
         return lines.joined(separator: "\n") + "\n"
     }
 

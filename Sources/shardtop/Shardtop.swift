@@ -43,7 +43,11 @@ struct Shardtop: AsyncParsableCommand {
     )
 
     /// One line and exit 2 for bad input (see CommandLineMain).
-    static func main() async { await CommandLineMain.run(Self.self, warmingUp: oneShotCommands) }
+    static func main() async {
+        // `snapshot|check [--json] HOST:PORT` needs no parsing (see PlainCommandLine).
+        if let line = PlainCommandLine(arguments: Array(CommandLine.arguments.dropFirst())) { await CommandLineMain.run(Self.self, plain: line) }
+        await CommandLineMain.run(Self.self, warmingUp: oneShotCommands)
+    }
 
     /// The commands that connect as they start, on NIO's default event loops: warmed up beside
     /// argument parsing (see `ConnectionWarmUp`). Not the dashboard, lab or watch (one loop).

@@ -9,9 +9,9 @@ public enum HeadlessCheck {
     /// Exits 1 (ExitStatus.problemsFound) when an error is found.
     public static func run(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, json: Bool, sample: Double = 0,
                            capacity: CapacityThresholds = .default, persistence: PersistenceThresholds = .default) async throws {
-        let (poller, taken) = await PollOnce.poller(seeds: seeds, options: options, lag: lag)
+        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
         let first: ClusterSnapshot
-        do { first = try await PollOnce.snapshot(poller: poller, first: taken, settling: true) } catch {
+        do { first = try await PollOnce.snapshot(poller: poller, settling: true) } catch {
             await poller.shutdown()
             throw error
         }

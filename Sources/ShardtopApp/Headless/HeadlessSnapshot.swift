@@ -27,26 +27,17 @@ public enum HeadlessSnapshot {
 public enum PollOnce {
     /// One snapshot; with `settling`, polled again while views disagree (see `ClusterPoller.settled`).
     public static func snapshot(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
-        let (poller, first) = await poller(seeds: seeds, options: options, lag: lag)
+        let poller = ClusterPoller(seeds: seeds, options: options, lagThresholds: lag)
         let result: Result<ClusterSnapshot, ExitCode>
-        do { result = .success(try await snapshot(poller: poller, first: first, settling: settling)) } catch { result = .failure(error) }
+        do { result = .success(try await snapshot(poller: poller, settling: settling)) } catch { result = .failure(error) }
         await poller.shutdown()
         PhaseLog.mark("closed")
         return try result.get()
     }
 
-    /// A poller for `seeds`, and its first snapshot when `SpeculativeSnapshot` has already taken
-    /// it with these options (nil: the caller's first tick takes it).
-    public static func poller(seeds: [NodeAddress], options: ConnectionOptions, lag: LagThresholds) async -> (ClusterPoller, ClusterSnapshot?) {
-        if let (poller, first) = await SpeculativeSnapshot.take(seeds: seeds, options: options) { return (poller, first) }
-        return (ClusterPoller(seeds: seeds, options: options, lagThresholds: lag), nil)
-    }
-
-    /// The same on a poller the caller keeps (and shuts down), for more polls after the first;
-    /// `first` is the poller's first snapshot when it has one already (see `poller`).
-    public static func snapshot(poller: ClusterPoller, first: ClusterSnapshot? = nil, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
-        var snapshot: ClusterSnapshot
-        if let first { snapshot = first } else { snapshot = await poller.tick().snapshot }
+    /// The same on a poller the caller keeps (and shuts down), for more polls after the first.
+    public static func snapshot(poller: ClusterPoller, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
+        var snapshot = await poller.tick().snapshot
         PhaseLog.mark("polled")
         if settling { snapshot = await poller.settled(snapshot) }
         return try answered(snapshot)

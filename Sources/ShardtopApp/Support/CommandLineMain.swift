@@ -18,18 +18,34 @@ public enum CommandLineMain {
             } else {
                 try parsed.run()
             }
-            // Ends the process here, on this thread: returning would first hop back to the main
-            // thread (async main runs there), a wake-up that cost a cold `snapshot` 1-4 ms between
-            // its last write and its exit on a busy machine. Flushing stdio is all the exit needs:
-            // nothing here registers an atexit handler, and every command closes its connections,
-            // files and terminal before returning, so _exit skips only the libraries' static
-            // destructors (issue 12, seventh round: measured).
-            fflush(nil)
-            _exit(EXIT_SUCCESS)
+            succeeded()
         } catch {
             if Root.exitCode(for: error) == .validationFailure { Foundation.exit(refuse(Root.self, error)) }
             Root.exit(withError: error)
         }
+    }
+
+    /// Runs a line that needs no parsing (see `PlainCommandLine`), ending the process as `run` does.
+    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type, plain line: PlainCommandLine) async -> Never {
+        do {
+            PhaseLog.mark("main")
+            PhaseLog.mark("parsed")
+            try await line.run()
+            succeeded()
+        } catch {
+            Root.exit(withError: error)
+        }
+    }
+
+    /// Ends the process here, on this thread: returning would first hop back to the main thread
+    /// (async main runs there), a wake-up that cost a cold `snapshot` 1-4 ms between its last
+    /// write and its exit on a busy machine. Flushing stdio is all the exit needs: nothing here
+    /// registers an atexit handler, and every command closes its connections, files and terminal
+    /// before returning, so _exit skips only the libraries' static destructors (issue 12, seventh
+    /// round: measured).
+    private static func succeeded() -> Never {
+        fflush(nil)
+        _exit(EXIT_SUCCESS)
     }
 
     /// Prints the one line for a parse or validation error and returns the exit code.

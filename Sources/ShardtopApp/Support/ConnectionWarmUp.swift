@@ -15,8 +15,6 @@ import ShardtopRedis
 public enum ConnectionWarmUp {
     public static func start(ifFirstArgumentNames commands: [any ParsableCommand.Type], arguments: [String] = CommandLine.arguments) {
         guard wanted(arguments: arguments, names: commands.compactMap { $0.configuration.commandName }) else { return }
-        // A plain `snapshot HOST:PORT` does more than warm up: it polls (and warms up by doing so).
-        if SpeculativeSnapshot.start(arguments: arguments) { return }
         Task.detached(priority: .high) { await RedisConnection.warmUp(options: ConnectionOptions()) }
     }
 

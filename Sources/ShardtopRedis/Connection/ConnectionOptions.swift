@@ -17,7 +17,7 @@ public struct ConnectionOptions: Sendable {
     public var tls: TLSClient?
 
     /// Where the command line's password comes from when no file is given, first set wins. Read
-    /// by the argument resolution and by `SpeculativeSnapshot`, which must not poll without AUTH.
+    /// by the argument resolution and by `PlainCommandLine`, which must not connect without AUTH.
     public static let passwordEnvironmentVariables = ["SHARDTOP_PASSWORD", "REDISCLI_AUTH"]
 
     public init(
