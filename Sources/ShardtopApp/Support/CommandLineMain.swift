@@ -19,6 +19,8 @@ public enum CommandLineMain {
                 try parsed.run()
             }
             succeeded()
+        } catch let code as ExitCode {
+            ended(code)
         } catch {
             if Root.exitCode(for: error) == .validationFailure { Foundation.exit(refuse(Root.self, error)) }
             Root.exit(withError: error)
@@ -32,6 +34,8 @@ public enum CommandLineMain {
             PhaseLog.mark("parsed")
             try await line.run()
             succeeded()
+        } catch let code as ExitCode {
+            ended(code)
         } catch {
             Root.exit(withError: error)
         }
@@ -43,9 +47,15 @@ public enum CommandLineMain {
     /// registers an atexit handler, and every command closes its connections, files and terminal
     /// before returning, so _exit skips only the libraries' static destructors (issue 12, seventh
     /// round: measured).
-    private static func succeeded() -> Never {
+    private static func succeeded() -> Never { ended(.success) }
+
+    /// A command's own exit status (`check`: 1 when it found errors; 2 when it could not run, its
+    /// one line already printed) ends the process the same way. ArgumentParser's `exit(withError:)`
+    /// prints nothing for an `ExitCode` either, but first builds the command's help text, a
+    /// millisecond of a cold `check` that found problems (issue 12).
+    private static func ended(_ code: ExitCode) -> Never {
         fflush(nil)
-        _exit(EXIT_SUCCESS)
+        _exit(code.rawValue)
     }
 
     /// Prints the one line for a parse or validation error and returns the exit code.
