@@ -63,8 +63,7 @@ enum ColdPhases {
             }
             totals.append((ended - spawned) * 1000)
         }
-        return Breakdown(runs: runs, medianMillis: samples.mapValues(BenchSummary.median),
-                         medianTotalMillis: BenchSummary.median(totals))
+        return Breakdown(runs: runs, medianMillis: samples.mapValues(BenchSummary.median), medianTotalMillis: BenchSummary.median(totals))
     }
 
     static func render(_ breakdown: Breakdown) -> String {

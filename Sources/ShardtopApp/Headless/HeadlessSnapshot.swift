@@ -37,14 +37,9 @@ public enum PollOnce {
 
     /// The same on a poller the caller keeps (and shuts down), for more polls after the first.
     public static func snapshot(poller: ClusterPoller, settling: Bool = false) async throws(ExitCode) -> ClusterSnapshot {
-        var snapshot = await poller.tick().snapshot
+        var (snapshot, _) = await poller.tick()
         PhaseLog.mark("polled")
         if settling { snapshot = await poller.settled(snapshot) }
-        return try answered(snapshot)
-    }
-
-    /// The snapshot, or the one-line reason when no node answered.
-    static func answered(_ snapshot: ClusterSnapshot) throws(ExitCode) -> ClusterSnapshot {
         guard snapshot.nodes.contains(where: { $0.error == nil && $0.lastSeen != nil }) else {
             let reasons = snapshot.nodes.compactMap { node in node.error.map { "\(node.address): \($0)" } }
             throw fail("no node answered: \(reasons.first ?? "no seed reachable")\(reasons.count > 1 ? " (and \(reasons.count - 1) more)" : "")")
