@@ -98,6 +98,9 @@ public enum SnapshotDiff {
         oldByID: [String: SnapshotNode], newByID: [String: SnapshotNode]
     ) -> [ClusterEvent] {
         guard old.slotOwners.count == hashSlotCount, new.slotOwners.count == hashSlotCount else { return [] }
+        // Most ticks reuse the last table as is (see `MajorityView`), and arrays sharing storage
+        // compare equal at once: no walk over 16,384 slots on a tick where nothing moved.
+        if old.slotOwners == new.slotOwners { return [] }
         struct Move: Hashable { var from: String?; var to: String? }
         var slotsByMove: [Move: [Int]] = [:]
         for slot in 0..<hashSlotCount where old.slotOwners[slot] != new.slotOwners[slot] {

@@ -62,7 +62,9 @@ struct ViewIndex {
         var othersLines: [[LineRef]] = []
         var marks: [Marks] = []
         var views: [OwnershipView] = []
-        var viewsByFingerprint: [UInt64: [Int]] = [:]
+        // Keyed by Int, not UInt64: a dictionary's first key type costs a cold process a scan of
+        // the binary's conformance records, and Int's is paid already (issue 12, ninth round).
+        var viewsByFingerprint: [Int: [Int]] = [:]
         // The current voter's owners in order of their first slot-holding line, and that line.
         var claimOwners: [Int] = []
         var claimKeyLines: [Int] = []
@@ -133,7 +135,8 @@ struct ViewIndex {
                 fingerprint &+= Self.hash(node: node, slots: lines[marks[node].claimLine].slots)
             }
             var filed = false
-            for candidate in viewsByFingerprint[fingerprint] ?? [] where views[candidate].owners.count == claimOwners.count {
+            let key = Int(truncatingIfNeeded: fingerprint)
+            for candidate in viewsByFingerprint[key] ?? [] where views[candidate].owners.count == claimOwners.count {
                 var same = true
                 for (position, node) in views[candidate].owners.enumerated()
                 where marks[node].claimedBy != stamp
@@ -148,7 +151,7 @@ struct ViewIndex {
                 }
             }
             if !filed {
-                viewsByFingerprint[fingerprint, default: []].append(views.count)
+                viewsByFingerprint[key, default: []].append(views.count)
                 views.append(OwnershipView(
                     owners: claimOwners,
                     ownerIDs: claimKeyLines.map { lines[$0].id },

@@ -44,7 +44,10 @@ public enum CapacityCheck {
         // One note for all of them: a lab, or a deployment sized by the host, has none anywhere,
         // and one line per primary would bury the findings that matter.
         if !unlimited.isEmpty {
-            let names = unlimited.prefix(3).map { "\($0.address)" }.joined(separator: ", ")
+            // Written out rather than `joined(separator:)`, whose first call costs a cold snapshot a
+            // scan of the binary's conformance records (issue 12, ninth round).
+            var names = ""
+            for node in unlimited.prefix(3) { names += names.isEmpty ? "\(node.address)" : ", \(node.address)" }
             let more = unlimited.count > 3 ? " and \(unlimited.count - 3) more" : ""
             findings.append(Finding(
                 severity: .info, code: "no-maxmemory",

@@ -132,7 +132,6 @@ public final class RedisConnection: Sendable {
                         handshake.withLockedValue { $0 = watcher.done.futureResult }
                         try channel.pipeline.syncOperations.addHandler(watcher)
                     }
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPMessageDecoder(limits: limits), maximumBufferSize: limits.maxReplyBytes))
                     try channel.pipeline.syncOperations.addHandler(RESPClientHandler(address: address, tls: tls?.settings, endReason: endReason, limits: limits))
                 }
             }

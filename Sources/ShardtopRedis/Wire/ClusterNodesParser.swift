@@ -83,28 +83,38 @@ public enum ClusterNodesParser {
         }
 
         /// Byte ranges separated by `isSeparator`, empty ones left out.
-        func split(_ range: Range<Int>, where isSeparator: (UInt8) -> Bool) -> [Range<Int>] {
-            var parts: [Range<Int>] = []
+        func split(_ range: Range<Int>, where isSeparator: (UInt8) -> Bool) -> [Field] {
+            var parts: [Field] = []
             var start = range.lowerBound
             for index in range where isSeparator(bytes[index]) {
-                if start < index { parts.append(start..<index) }
+                if start < index { parts.append(Field(start: start, end: index)) }
                 start = index + 1
             }
-            if start < range.upperBound { parts.append(start..<range.upperBound) }
+            if start < range.upperBound { parts.append(Field(start: start, end: range.upperBound)) }
             return parts
         }
+    }
+
+    /// A field's byte range. An array of these rather than of `Range<Int>`: the first `[Range<Int>]`
+    /// of a process has the runtime check `Int: Comparable`, a scan of the binary's conformance
+    /// records on a cold snapshot's path (issue 12, ninth round).
+    private struct Field {
+        var start: Int
+        var end: Int
+        var range: Range<Int> { start..<end }
     }
 
     private static func entry(_ line: Line) throws -> TopologyEntry {
         let fields = line.split(line.range) { $0 == .wireSpace || $0 == .wireTab }
         guard fields.count >= 8 else { throw LineProblem("expected at least 8 fields, found \(fields.count)") }
 
-        let id = try nodeID(fields[0], line)
-        let endpoint = try Endpoint(fields[1], line)
-        let primaryID = line.equals(fields[3], "-") ? nil : try nodeID(fields[3], line)
+        let id = try nodeID(fields[0].range, line)
+        let endpoint = try Endpoint(fields[1].range, line)
+        let primaryID = line.equals(fields[3].range, "-") ? nil : try nodeID(fields[3].range, line)
         var slots: [SlotRange] = []
         var openSlots: [OpenSlotMark] = []
-        for token in fields[8...] {
+        for field in fields[8...] {
+            let token = field.range
             if line.bytes[token.lowerBound] == UInt8(ascii: "[") {
                 openSlots.append(try openSlot(token, line))
             } else {
@@ -116,12 +126,12 @@ public enum ClusterNodesParser {
             address: endpoint.address,
             busPort: endpoint.busPort,
             hostname: endpoint.hostname,
-            flags: flags(fields[2], line),
+            flags: flags(fields[2].range, line),
             primaryID: primaryID,
-            pingSentMillis: try counter(fields[4], "ping-sent", line),
-            pongReceivedMillis: try counter(fields[5], "pong-recv", line),
-            configEpoch: try counter(fields[6], "config-epoch", line),
-            linkConnected: try linkState(fields[7], line),
+            pingSentMillis: try counter(fields[4].range, "ping-sent", line),
+            pongReceivedMillis: try counter(fields[5].range, "pong-recv", line),
+            configEpoch: try counter(fields[6].range, "config-epoch", line),
+            linkConnected: try linkState(fields[7].range, line),
             slots: slots,
             openSlots: openSlots
         )
@@ -171,7 +181,8 @@ public enum ClusterNodesParser {
 
     private static func flags(_ field: Range<Int>, _ line: Line) -> NodeFlags {
         var flags: NodeFlags = []
-        for name in line.split(field, where: { $0 == UInt8(ascii: ",") }) {
+        for part in line.split(field, where: { $0 == UInt8(ascii: ",") }) {
+            let name = part.range
             if line.equals(name, "myself") { flags.insert(.myself) }
             else if line.equals(name, "master") || line.equals(name, "primary") { flags.insert(.primary) }
             else if line.equals(name, "slave") || line.equals(name, "replica") { flags.insert(.replica) }
