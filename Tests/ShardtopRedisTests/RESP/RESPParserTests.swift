@@ -304,23 +304,4 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(RESPValue.error("MOVED 1 h:1").errorMessage == "MOVED 1 h:1")
         #expect(simple("ERR").errorMessage == nil)
     }
-
-    @Test func decoderInEmbeddedChannelHandlesFragments() throws {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(RESPMessageDecoder()))
-        let stream = RESPFixtures.all.flatMap(\.wire)
-        var start = 0
-        var size = 1
-        while start < stream.count {
-            let end = min(stream.count, start + size)
-            try channel.writeInbound(ByteBuffer(bytes: stream[start..<end]))
-            start = end
-            size = size % 13 + 1  // fragment sizes cycle through 1...13 to cut values everywhere
-        }
-        var values: [RESPValue] = []
-        while let value = try channel.readInbound(as: RESPValue.self) {
-            values.append(value)
-        }
-        #expect(values == RESPFixtures.all.map(\.value))
-        #expect(try channel.finish().isClean)
-    }
 }
