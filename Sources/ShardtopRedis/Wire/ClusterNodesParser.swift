@@ -22,6 +22,8 @@ public enum ClusterNodesParser {
 
     static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> [TopologyEntry] {
         var entries: [TopologyEntry] = []
+        // One array for every line's fields, emptied between lines: not an allocation per line.
+        var fields: [Field] = []
         var lineNumber = 0
         var start = 0
         var cursor = 0
@@ -37,7 +39,7 @@ public enum ClusterNodesParser {
             let line = WireBytes.trimmed(start..<cursor, in: bytes)
             if !line.isEmpty {
                 do {
-                    entries.append(try entry(Line(bytes: bytes, range: line)))
+                    entries.append(try entry(Line(bytes: bytes, range: line), fields: &fields))
                 } catch let problem as LineProblem {
                     throw WireParseError(reply: replyName, lineNumber: lineNumber,
                                          line: WireBytes.text(start..<cursor, in: bytes), reason: problem.reason)
@@ -82,16 +84,20 @@ public enum ClusterNodesParser {
             range.reversed().first { bytes[$0] == byte }
         }
 
-        /// Byte ranges separated by `isSeparator`, empty ones left out.
-        func split(_ range: Range<Int>, where isSeparator: (UInt8) -> Bool) -> [Field] {
-            var parts: [Field] = []
+        /// Byte ranges separated by `isSeparator`, empty ones left out, in `parts` (emptied first).
+        func split(_ range: Range<Int>, into parts: inout [Field], where isSeparator: (UInt8) -> Bool) {
+            parts.removeAll(keepingCapacity: true)
+            forEachPart(of: range, where: isSeparator) { parts.append(Field(start: $0.lowerBound, end: $0.upperBound)) }
+        }
+
+        /// Calls `body` with each byte range separated by `isSeparator`, empty ones left out.
+        func forEachPart(of range: Range<Int>, where isSeparator: (UInt8) -> Bool, _ body: (Range<Int>) -> Void) {
             var start = range.lowerBound
             for index in range where isSeparator(bytes[index]) {
-                if start < index { parts.append(Field(start: start, end: index)) }
+                if start < index { body(start..<index) }
                 start = index + 1
             }
-            if start < range.upperBound { parts.append(Field(start: start, end: range.upperBound)) }
-            return parts
+            if start < range.upperBound { body(start..<range.upperBound) }
         }
     }
 
@@ -104,8 +110,8 @@ public enum ClusterNodesParser {
         var range: Range<Int> { start..<end }
     }
 
-    private static func entry(_ line: Line) throws -> TopologyEntry {
-        let fields = line.split(line.range) { $0 == .wireSpace || $0 == .wireTab }
+    private static func entry(_ line: Line, fields: inout [Field]) throws -> TopologyEntry {
+        line.split(line.range, into: &fields) { $0 == .wireSpace || $0 == .wireTab }
         guard fields.count >= 8 else { throw LineProblem("expected at least 8 fields, found \(fields.count)") }
 
         let id = try nodeID(fields[0].range, line)
@@ -181,8 +187,7 @@ public enum ClusterNodesParser {
 
     private static func flags(_ field: Range<Int>, _ line: Line) -> NodeFlags {
         var flags: NodeFlags = []
-        for part in line.split(field, where: { $0 == UInt8(ascii: ",") }) {
-            let name = part.range
+        line.forEachPart(of: field, where: { $0 == UInt8(ascii: ",") }) { name in
             if line.equals(name, "myself") { flags.insert(.myself) }
             else if line.equals(name, "master") || line.equals(name, "primary") { flags.insert(.primary) }
             else if line.equals(name, "slave") || line.equals(name, "replica") { flags.insert(.replica) }
