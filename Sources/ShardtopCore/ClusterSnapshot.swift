@@ -237,14 +237,14 @@ public struct ClusterSnapshot: Sendable {
     public var nodes: [SnapshotNode]
     public var shards: [Shard]
     /// Owner node id of every slot (index = slot), from the majority view; nil = nobody serves it.
-    public var slotOwners: [String?]
+    public var slotOwners: SlotOwners
     public var openSlots: [OpenSlot]
     /// Node ids whose view of slot ownership differs from the majority's.
     public var disagreeingNodes: [String]
     public var currentEpoch: Int64
 
     public init(
-        time: Double, state: String, nodes: [SnapshotNode], shards: [Shard], slotOwners: [String?],
+        time: Double, state: String, nodes: [SnapshotNode], shards: [Shard], slotOwners: SlotOwners,
         openSlots: [OpenSlot], disagreeingNodes: [String], currentEpoch: Int64 = 0
     ) {
         self.time = time
@@ -257,7 +257,7 @@ public struct ClusterSnapshot: Sendable {
         self.currentEpoch = currentEpoch
     }
 
-    public var slotsCovered: Int { slotOwners.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    public var slotsCovered: Int { slotOwners.coveredCount }
 
     /// Each open slot once, sorted. `openSlots` has one entry per mark, and a slot in the middle of a
     /// move carries two (MIGRATING on the source, IMPORTING on the target): counting those said

@@ -22,7 +22,7 @@ public final class TopologyMemo {
 
     /// The views for these voters: last tick's when the voters and their replies are unchanged,
     /// else freshly read (and kept for the next tick).
-    func views(for voters: [Voter], previousSlotOwners: [String?]?) -> (ViewIndex, MajorityView) {
+    func views(for voters: [Voter], previousSlotOwners: SlotOwners?) -> (ViewIndex, MajorityView) {
         var keys: [Key]? = []
         keys?.reserveCapacity(voters.count)
         for voter in voters {

@@ -367,14 +367,14 @@ struct NodeIDTable {
 struct MajorityView {
     /// Per interned node: its ranges in the winning view, nil when it owns none there.
     let rangesByNode: [[SlotRange]?]
-    let slotOwners: [String?]
+    let slotOwners: SlotOwners
     let dissenters: [String]
     /// Interned nodes ordered by id.
     let nodesByID: [Int]
 
-    /// `previousSlotOwners`, when equal to this round's table, is returned as is rather than rebuilt:
-    /// the table rarely changes, and 16384 fresh references a tick are most of a small cluster's cost.
-    init(voters: [Voter], index: ViewIndex, previousSlotOwners: [String?]?) {
+    /// `previousSlotOwners`, when made of this round's owners and numbers, is returned as is: the
+    /// table rarely changes, and a tick that keeps it lets the diff see "unchanged" at once.
+    init(voters: [Voter], index: ViewIndex, previousSlotOwners: SlotOwners?) {
         // Most voters wins; a tie goes to the view held by the voter with the smallest id, so the pick is stable.
         var winner: OwnershipView?
         var winnerMinID = ""
@@ -388,24 +388,24 @@ struct MajorityView {
         }
 
         var rangesByNode = [[SlotRange]?](repeating: nil, count: index.ids.count)
-        // Per slot: the position of its owner in the winner, or -1. Should two owners claim one slot,
-        // the one listed later has it.
-        var ownerOfSlot = [Int32](repeating: -1, count: hashSlotCount)
+        // Per slot: the position of its owner in the winner plus one, or 0. Should two owners claim
+        // one slot, the one listed later has it.
+        var ownerOfSlot = [UInt16](repeating: 0, count: hashSlotCount)
         let ownerIDs = winner?.ownerIDs ?? []
         if let winner {
             for (position, node) in winner.owners.enumerated() {
                 let ranges = winner.ranges[position]
                 rangesByNode[node] = ranges
                 for range in ranges where range.start >= 0 && range.end < hashSlotCount {
-                    for slot in range.start...range.end { ownerOfSlot[slot] = Int32(truncatingIfNeeded: position) }
+                    for slot in range.start...range.end { ownerOfSlot[slot] = UInt16(truncatingIfNeeded: position + 1) }
                 }
             }
         }
         self.rangesByNode = rangesByNode
-        if let previous = previousSlotOwners, Self.table(previous, matches: ownerOfSlot, ownerIDs: ownerIDs) {
+        if let previous = previousSlotOwners, previous.isMade(of: ownerIDs, numbers: ownerOfSlot) {
             slotOwners = previous
         } else {
-            slotOwners = ownerOfSlot.map { $0 < 0 ? nil : ownerIDs[Int($0)] }
+            slotOwners = SlotOwners(ownerIDs: ownerIDs, numbers: ownerOfSlot)
         }
 
         let winners = Set(winner?.voters.map { voters[$0].id } ?? [])
@@ -413,33 +413,5 @@ struct MajorityView {
 
         let ids = index.ids
         nodesByID = ids.indices.sorted { ids[$0] < ids[$1] }
-    }
-
-    /// Whether `table` holds, slot by slot, exactly the ids `ownerOfSlot` points at, byte for byte.
-    private static func table(_ table: [String?], matches ownerOfSlot: [Int32], ownerIDs: [String]) -> Bool {
-        // With ASCII ids, `==` plus an equal UTF-8 length means the same bytes: a string canonically
-        // equal to an ASCII one but spelled otherwise is longer.
-        func same(_ a: String?, _ b: String?) -> Bool { a == b && a?.utf8.count == b?.utf8.count }
-        guard table.count == hashSlotCount, MemoryLayout<String?>.stride == 16,
-              ownerIDs.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
-        return table.withUnsafeBufferPointer { typed in
-            // Each run of slots expected to have one owner is checked in full at its first slot; the
-            // rest of the run need only hold the very same value there, bit for bit (the table we
-            // built last time shares one string per owner), which is a plain memory comparison.
-            let raw = UnsafeRawBufferPointer(typed)
-            func bits(_ slot: Int) -> (UInt64, UInt64) {
-                (raw.loadUnaligned(fromByteOffset: slot * 16, as: UInt64.self),
-                 raw.loadUnaligned(fromByteOffset: slot * 16 + 8, as: UInt64.self))
-            }
-            var slot = 0
-            while slot < hashSlotCount {
-                let position = ownerOfSlot[slot]
-                guard same(typed[slot], position < 0 ? nil : ownerIDs[Int(position)]) else { return false }
-                let checked = bits(slot)
-                slot += 1
-                while slot < hashSlotCount, ownerOfSlot[slot] == position, bits(slot) == checked { slot += 1 }
-            }
-            return true
-        }
     }
 }

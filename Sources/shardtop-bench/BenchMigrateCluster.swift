@@ -67,7 +67,7 @@ struct BenchMigrateCluster {
     /// Writes `keysPerSlot` keys into every slot, one MSET per slot (its keys share the slot's hash
     /// tag, so MSET is legal in a cluster), pipelined in batches over one connection per primary,
     /// every primary at once. Returns the number of keys written.
-    func load(owners: [String?], addressOf: [String: NodeAddress], keysPerSlot: Int, slotsPerBatch: Int = 32) async throws -> Int {
+    func load(owners: SlotOwners, addressOf: [String: NodeAddress], keysPerSlot: Int, slotsPerBatch: Int = 32) async throws -> Int {
         let tags = Self.tagsPerSlot()
         for (index, tag) in tags.enumerated() where HashSlot.of("{\(tag)}:0") != index {
             throw BenchFailure("internal: tag \(tag) does not map to slot \(index)")
@@ -180,7 +180,7 @@ struct BenchMigrateCluster {
     /// Waits until the cluster is settled as expected, or throws naming what is wrong after `seconds`:
     /// every node ok, all nodes agree, no open slot, every slot owned by `expectedOwners`, and
     /// `redis-cli --cluster check` reporting full coverage, agreement and nothing open.
-    func waitSettled(expectedOwners: [String?], after what: String, seconds: Int = 60) async throws -> ClusterSnapshot {
+    func waitSettled(expectedOwners: SlotOwners, after what: String, seconds: Int = 60) async throws -> ClusterSnapshot {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var lastProblem = ""
         while true {
@@ -200,7 +200,7 @@ struct BenchMigrateCluster {
         }
     }
 
-    func settleProblem(_ snapshot: ClusterSnapshot, expectedOwners: [String?]) -> String? {
+    func settleProblem(_ snapshot: ClusterSnapshot, expectedOwners: SlotOwners) -> String? {
         if let problem = BenchSnapshotCommand.problem(snapshot, expected: expectedNodes) { return problem }
         if let open = snapshot.openSlots.first {
             return "\(snapshot.openSlots.count) open slot mark(s), e.g. slot \(open.slot) \(open.state.rawValue) on \(open.node.prefix(8))"

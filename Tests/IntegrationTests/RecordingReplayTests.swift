@@ -85,7 +85,7 @@ import ShardtopUI
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("shardtop-cut-\(getpid()).jsonl.gz").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try RecordingWriter(path: path, seed: "x:1", started: 1)
-        let snapshot = ClusterSnapshot(time: 5, state: "ok", nodes: [], shards: [], slotOwners: Array(repeating: nil, count: hashSlotCount),
+        let snapshot = ClusterSnapshot(time: 5, state: "ok", nodes: [], shards: [], slotOwners: SlotOwners(),
                                        openSlots: [], disagreeingNodes: [])
         for _ in 0..<3 { try writer.append(snapshot, events: []) }
         // No close(): like a session that was killed, the gzip stream has no trailer.

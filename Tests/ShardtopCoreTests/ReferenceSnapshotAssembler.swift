@@ -64,7 +64,7 @@ enum ReferenceSnapshotAssembler {
             state: pluralityState(voters),
             nodes: nodes,
             shards: shards,
-            slotOwners: majority.slotOwners,
+            slotOwners: SlotOwners(majority.slotOwners),
             openSlots: openSlots,
             disagreeingNodes: majority.dissenters,
             currentEpoch: voters.map(\.clusterInfo.currentEpoch).max() ?? 0

@@ -149,7 +149,7 @@ import Testing
     func emptySnapshotsDoNotCrash(screen: ScreenID) {
         let empty = ClusterSnapshot(time: 0, state: "unknown", nodes: [], shards: [], slotOwners: [], openSlots: [], disagreeingNodes: [])
         let uncovered = ClusterSnapshot(time: 0, state: "fail", nodes: [], shards: [],
-                                        slotOwners: Array(repeating: nil, count: hashSlotCount), openSlots: [], disagreeingNodes: [])
+                                        slotOwners: SlotOwners(), openSlots: [], disagreeingNodes: [])
         for snapshot in [empty, uncovered] {
             for (width, height) in Self.sizes {
                 var state = AppState()

@@ -43,12 +43,9 @@ public struct RecordedTick: Sendable, Codable, Equatable {
     }
 
     public var snapshot: ClusterSnapshot {
-        var slotOwners = [String?](repeating: nil, count: hashSlotCount)
-        for range in ownedRanges where range.count == 3 && owners.indices.contains(range[2]) {
-            let start = max(0, range[0]), end = min(hashSlotCount - 1, range[1])
-            guard start <= end else { continue }
-            for slot in start...end { slotOwners[slot] = owners[range[2]] }
-        }
+        let slotOwners = SlotOwners(owners: owners, runs: ownedRanges.compactMap { range in
+            range.count == 3 ? (start: range[0], end: range[1], owner: range[2]) : nil
+        })
         return ClusterSnapshot(time: time, state: state, nodes: nodes, shards: shards, slotOwners: slotOwners,
                                openSlots: openSlots, disagreeingNodes: disagreeingNodes, currentEpoch: currentEpoch)
     }

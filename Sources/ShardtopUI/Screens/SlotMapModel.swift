@@ -6,7 +6,7 @@ struct SlotMapModel {
     static let uncovered = -1
     static let outsideShards = -2
 
-    let owners: [String?]
+    let owners: SlotOwners
     let shardIndex: [String: Int]
     /// Per slot: the owner's shard index, `uncovered`, or `outsideShards`; integers keep the
     /// per-cell loop cheap (it runs for all 16384 slots every frame).
