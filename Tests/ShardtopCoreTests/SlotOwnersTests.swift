@@ -11,7 +11,7 @@ import ShardtopCore
         #expect(owners.coveredCount == 4)
         #expect(owners[3] == "b")
         #expect(owners.indices.filter { owners[$0] == nil } == [2, 5])
-        #expect(SlotOwners() .count == hashSlotCount)
+        #expect(SlotOwners().count == hashSlotCount)
         #expect(SlotOwners().coveredCount == 0)
         #expect(([] as SlotOwners).isEmpty)
     }
@@ -43,7 +43,7 @@ import ShardtopCore
 
     /// Random tables and random writes, against a plain `[String?]` kept beside them.
     @Test func randomWritesAndComparisonsAgreeWithAPlainTable() {
-        var random = SplitMix(seed: 0x5107)
+        var random = SeededGenerator(seed: 0x5107)
         let names: [String?] = [nil, "a", "b", "c", "d", "e\u{301}", "\u{e9}"]
         for _ in 0..<300 {
             let count = Int(random.next() % 40)
@@ -68,18 +68,5 @@ import ShardtopCore
             #expect((leftOwners == rightOwners) == (left == right))
             #expect(leftOwners.coveredCount == left.filter { $0 != nil }.count)
         }
-    }
-}
-
-/// A small seeded generator, so a failure replays.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
