@@ -29,11 +29,12 @@ public struct SlotOwners: Sendable {
     }
 
     /// Runs of slots (first, last, an index into `owners`), nobody elsewhere; what a recording
-    /// keeps. Runs outside the table or naming no owner (a damaged file) are skipped.
+    /// keeps. Runs outside the table or naming no owner (a damaged file) are skipped, as are
+    /// owners past the numbers' range (no real cluster has 65,000 primaries).
     public init(owners: [String], runs: [(start: Int, end: Int, owner: Int)], count: Int = hashSlotCount) {
-        ids = owners
+        ids = Array(owners.prefix(Self.maxOwners))
         numbers = [UInt16](repeating: 0, count: count)
-        for run in runs where owners.indices.contains(run.owner) && run.owner < Int(UInt16.max) - 1 {
+        for run in runs where ids.indices.contains(run.owner) {
             let start = Swift.max(0, run.start), end = Swift.min(count - 1, run.end)
             guard start <= end else { continue }
             for slot in start...end { numbers[slot] = UInt16(run.owner + 1) }
@@ -46,6 +47,9 @@ public struct SlotOwners: Sendable {
         ids = ownerIDs
         self.numbers = numbers
     }
+
+    /// The most owners a table numbers (0 is nobody; the numbers are two bytes).
+    static let maxOwners = Int(UInt16.max) - 2
 
     /// Slots somebody serves.
     public var coveredCount: Int { numbers.reduce(0) { $0 + ($1 == 0 ? 0 : 1) } }
@@ -88,7 +92,7 @@ extension SlotOwners: RandomAccessCollection, MutableCollection {
                 return
             }
             // Ids no slot points at any more are dropped before the numbers could run out.
-            if ids.count >= Int(UInt16.max) - 1 { self = SlotOwners(Array(self)) }
+            if ids.count >= Self.maxOwners { self = SlotOwners(Array(self)) }
             ids.append(newValue)
             numbers[slot] = UInt16(ids.count)
         }

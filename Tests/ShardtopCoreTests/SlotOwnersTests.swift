@@ -41,6 +41,16 @@ import ShardtopCore
         #expect(owners == SlotOwners(plain))
     }
 
+    @Test func aRecordingsRunsNamingNoOwnerOrOutsideTheTableAreSkipped() {
+        let owners = SlotOwners(owners: ["a", "b"], runs: [(0, 1, 0), (2, 2, 5), (-3, -1, 1), (3, 99, 1), (2, 1, 0)], count: 5)
+        #expect(Array(owners) == ["a", "a", nil, "b", "b"])
+        // A damaged file naming more owners than a table can number still reads.
+        let many = (0..<70_000).map { "n\($0)" }
+        let wide = SlotOwners(owners: many, runs: [(0, 0, 69_999), (1, 1, 3)], count: 2)
+        #expect(Array(wide) == [nil, "n3"])
+        #expect(wide == SlotOwners([nil, "n3"]))
+    }
+
     /// Random tables and random writes, against a plain `[String?]` kept beside them.
     @Test func randomWritesAndComparisonsAgreeWithAPlainTable() {
         var random = SeededGenerator(seed: 0x5107)
