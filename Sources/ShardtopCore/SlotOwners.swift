@@ -21,10 +21,11 @@ public struct SlotOwners: Sendable {
     public init(_ owners: [String?]) {
         self.init(unownedCount: 0)
         numbers.reserveCapacity(owners.count)
-        var positions: [String: UInt16] = [:]
+        var last: UInt16 = 0
         for owner in owners {
             guard let owner else { numbers.append(0); continue }
-            numbers.append(Self.number(of: owner, in: &ids, positions: &positions))
+            last = number(for: owner, trying: last)
+            numbers.append(last)
         }
     }
 
@@ -61,15 +62,14 @@ public struct SlotOwners: Sendable {
             && zip(ids, ownerIDs).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
     }
 
-    /// The owner's number, byte for byte: an id canonically equal to a known one but spelled
-    /// otherwise is its own owner, so the table gives back exactly the strings it was given.
-    private static func number(of owner: String, in ids: inout [String], positions: inout [String: UInt16]) -> UInt16 {
-        if let known = positions[owner], ids[Int(known) - 1].utf8.elementsEqual(owner.utf8) { return known }
-        if let exact = ids.firstIndex(where: { $0.utf8.elementsEqual(owner.utf8) }) { return UInt16(exact + 1) }
+    /// The owner's number, added when new. Byte for byte: an id canonically equal to a known one
+    /// but spelled otherwise is its own owner, so the table gives back exactly the strings it was
+    /// given. `candidate` (the number just used: owners come in runs of slots) is tried first.
+    private mutating func number(for owner: String, trying candidate: UInt16 = 0) -> UInt16 {
+        if candidate > 0, ids[Int(candidate) - 1].utf8.elementsEqual(owner.utf8) { return candidate }
+        if let known = ids.firstIndex(where: { $0.utf8.elementsEqual(owner.utf8) }) { return UInt16(known + 1) }
         ids.append(owner)
-        let number = UInt16(ids.count)
-        if positions[owner] == nil { positions[owner] = number }
-        return number
+        return UInt16(ids.count)
     }
 }
 
@@ -87,14 +87,9 @@ extension SlotOwners: RandomAccessCollection, MutableCollection {
         }
         set {
             guard let newValue else { numbers[slot] = 0; return }
-            if let known = ids.firstIndex(where: { $0.utf8.elementsEqual(newValue.utf8) }) {
-                numbers[slot] = UInt16(known + 1)
-                return
-            }
             // Ids no slot points at any more are dropped before the numbers could run out.
             if ids.count >= Self.maxOwners { self = SlotOwners(Array(self)) }
-            ids.append(newValue)
-            numbers[slot] = UInt16(ids.count)
+            numbers[slot] = number(for: newValue)
         }
     }
 }
