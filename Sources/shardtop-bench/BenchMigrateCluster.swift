@@ -16,6 +16,8 @@ struct BenchMigrateCluster {
     let expectedNodes: Int
     /// One connection per primary address (the lab's primaries never change role during the bench).
     private(set) var connections: [NodeAddress: RedisConnection] = [:]
+    /// The action connections of tool W, kept across its runs as a dashboard keeps them.
+    let links = ActionLinks(options: ConnectionOptions())
 
     static let connectionOptions = ConnectionOptions(connectTimeout: .seconds(2), requestTimeout: .seconds(120), clientName: "shardtop-bench")
 

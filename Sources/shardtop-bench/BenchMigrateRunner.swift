@@ -10,6 +10,7 @@ enum BenchMigrateTool: String, CaseIterable, Sendable, Hashable {
     case cliPipeline1000 = "D"
     case shardtopAtomic = "T"
     case rawMigrateSlots = "R"
+    case dashboardAtomic = "W"
 
     var label: String {
         switch self {
@@ -18,15 +19,16 @@ enum BenchMigrateTool: String, CaseIterable, Sendable, Hashable {
         case .cliPipeline1000: "redis-cli --cluster reshard --cluster-pipeline 1000"
         case .shardtopAtomic: "shardtop migrate --path atomic"
         case .rawMigrateSlots: "raw CLUSTER MIGRATESLOTS loop"
+        case .dashboardAtomic: "shardtop atomic as the dashboard runs it (in-process, warm)"
         }
     }
 
     static func parse(_ text: String?, engine: BenchMigrateCommand.Engine) throws -> [BenchMigrateTool] {
-        guard let text else { return engine == .redis ? [.shardtopLegacy, .cliDefault, .cliPipeline1000] : [.shardtopAtomic, .rawMigrateSlots, .shardtopLegacy] }
+        guard let text else { return engine == .redis ? [.shardtopLegacy, .cliDefault, .cliPipeline1000] : [.shardtopAtomic, .dashboardAtomic, .rawMigrateSlots, .shardtopLegacy] }
         var tools: [BenchMigrateTool] = []
         for part in text.split(separator: ",") {
             guard let tool = BenchMigrateTool(rawValue: part.trimmingCharacters(in: .whitespaces).uppercased()) else {
-                throw BenchFailure("unknown tool '\(part)' in --tools: use S, C, D, T, R")
+                throw BenchFailure("unknown tool '\(part)' in --tools: use S, C, D, T, W, R")
             }
             if !tools.contains(tool) { tools.append(tool) }
         }
@@ -60,7 +62,7 @@ struct BenchMigrateRunner: Sendable {
         case .cliDefault, .cliPipeline1000:
             return ["--cluster", "reshard", seed.description, "--cluster-from", from.id, "--cluster-to", to.id,
                     "--cluster-slots", "\(slotCount)", "--cluster-yes"] + (tool == .cliPipeline1000 ? ["--cluster-pipeline", "1000"] : [])
-        case .rawMigrateSlots:
+        case .rawMigrateSlots, .dashboardAtomic:
             return []
         }
     }
@@ -76,6 +78,9 @@ struct BenchMigrateRunner: Sendable {
             let slotsRange = ranges.map { "\($0.start) \($0.end)" }.joined(separator: " ")
             return "in-process, warm connection to the source: CLUSTER MIGRATESLOTS SLOTSRANGE \(slotsRange) NODE \(to.id), "
                 + "then CLUSTER GETSLOTMIGRATIONS every 1 ms until the new job's state is success"
+        case .dashboardAtomic:
+            return "in-process, as after the dashboard's confirmation: plan and survey on warm action connections before the clock, "
+                + "then MigrationRunner.run (operation lease, idle check, atomic engine) to \(to.id)"
         }
     }
 
@@ -87,6 +92,9 @@ struct BenchMigrateRunner: Sendable {
             guard let source = cluster.connections[from.address] else { throw BenchFailure("no connection to \(from.address)") }
             let outcome = try await BenchRawMigrateSlots.run(source: source, ranges: ranges, targetId: to.id)
             return Result(seconds: outcome.elapsed.benchSeconds, engineSeconds: nil)
+        case .dashboardAtomic:
+            let outcome = try await BenchDashboardMigration.run(links: cluster.links, poller: cluster.poller, ranges: ranges, to: to.id)
+            return Result(seconds: outcome.elapsed.benchSeconds, engineSeconds: outcome.engineSeconds)
         case .shardtopLegacy, .shardtopAtomic:
             let outcome = try await BenchMigrateProcess.run(selfPath, arguments(tool, from: from, to: to), stdoutPath: stdoutPath, stderrPath: stderrPath)
             guard outcome.succeeded else {
