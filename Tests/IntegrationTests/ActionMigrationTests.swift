@@ -189,6 +189,8 @@ import ShardtopLab
         let probed = try await Migration.run(lab, slots: [SlotRange(2000, 2049)], to: target, path: .atomic, settings: MigrationSettings())
         let probedCommands = probed.flatMap(\.commands)
         #expect(probedCommands.contains { $0.hasPrefix("CLUSTER SLOT-STATS") }, "\(probedCommands)")
+        // The target is kept awake while the job runs (see AtomicMigrator.wakeTarget).
+        #expect(probedCommands.contains { $0.hasPrefix("CLUSTER COUNTKEYSINSLOT (target, wake-up)") }, "\(probedCommands)")
 
         // The README's operating user with the atomic rules, and nothing for SLOT-STATS.
         let password = "probe-fallback-secret"
@@ -205,6 +207,8 @@ import ShardtopLab
         #expect(outcome.slotsMoved == 50)
         #expect(!outcome.commands.contains { $0.hasPrefix("CLUSTER SLOT-STATS") }, "\(outcome.commands)")
         #expect(outcome.commands.contains { $0.hasPrefix("CLUSTER GETSLOTMIGRATIONS") }, "\(outcome.commands)")
+        // The operating user may send COUNTKEYSINSLOT, so its target is woken too.
+        #expect(outcome.commands.contains { $0.hasPrefix("CLUSTER COUNTKEYSINSLOT (target, wake-up)") }, "\(outcome.commands)")
 
         let lost = await keys.verify()
         await keys.close()

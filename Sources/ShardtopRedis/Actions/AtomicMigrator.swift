@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import ShardtopCore
 
 /// The atomic path (Valkey 9.0+): CLUSTER MIGRATESLOTS is sent to the source, which streams whole
@@ -83,6 +84,12 @@ struct AtomicMigrator {
         var cancelSent = false
         var failedPolls = 0
         let started = ContinuousClock.now
+        let wakes = NIOLockedValueBox(0)
+        let waker = wakeTarget(slot: probeSlot, started: started, counting: wakes)
+        defer {
+            waker.cancel()
+            log.add("CLUSTER COUNTKEYSINSLOT (target, wake-up)", count: wakes.withLockedValue { $0 })
+        }
         var probing = true
         var listedAt: ContinuousClock.Instant?
         while Date() < deadline {
@@ -130,6 +137,31 @@ struct AtomicMigrator {
             try? await Task.sleep(for: Self.pollInterval(after: ContinuousClock.now - started))
         }
         throw ActionError.timedOut("atomic migration of \(rangeText) did not finish within 600 s; it may still be running on the server (CLUSTER GETSLOTMIGRATIONS on \(source.address))")
+    }
+
+    /// Keeps the target's event loop turning while the job runs: a command of about a microsecond
+    /// (COUNTKEYSINSLOT, which the recommended users may send) at the poll's own rhythm.
+    ///
+    /// Why: when the target takes the slots over (valkey 9: `performSlotImportJobFailover`, run from
+    /// `clusterBeforeSleep`), the broadcast that tells the source is flagged for the target's *next*
+    /// event-loop pass. An idle target makes that pass only at its next timer, up to 1000/hz ms later
+    /// (100 ms at the default hz 10), while the source sits paused waiting for the news: the job
+    /// ended in one of two groups about 100 ms apart whoever drove it. Any command arriving wakes
+    /// the loop and the broadcast leaves at once. A refusal or a lost connection ends the wake-ups
+    /// only; the job's outcome is read from the source as before.
+    ///
+    /// The task is cancelled, not awaited, when the job ends: a target that stopped answering must
+    /// not hold up the result. `counting` says how many were sent, for the journal.
+    private func wakeTarget(slot: Int, started: ContinuousClock.Instant, counting sent: NIOLockedValueBox<Int>) -> Task<Void, Never> {
+        let command = [["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]]
+        return Task { [links, plan] in
+            guard let target = try? await links.connection(plan.targetAddress) else { return }
+            while !Task.isCancelled {
+                sent.withLockedValue { $0 += 1 }
+                guard let reply = try? await target.run("CLUSTER COUNTKEYSINSLOT", command).first, reply.errorMessage == nil else { return }
+                try? await Task.sleep(for: Self.pollInterval(after: ContinuousClock.now - started))
+            }
+        }
     }
 
     /// How long to wait before the next poll (a probe or a listing): 1% of the job's age, between 1 and 50 ms.
