@@ -66,6 +66,8 @@ public final class LabCluster: @unchecked Sendable {
     private var processes: [Int32: ChildProcess] = [:]
     private let lock = NSLock()
     private var stopped = false
+    /// Stops the servers if this process dies without stopping them (see `OrphanWatchdog`).
+    let watchdog = OrphanWatchdog.start()
 
     private init(options: Options, directory: String) throws {
         self.options = options
@@ -200,6 +202,7 @@ public final class LabCluster: @unchecked Sendable {
             } catch {
                 throw LabError.nodeDidNotStart(port: port, detail: error.description)
             }
+            watchdog?.watch(process.pid)
             lock.withLock {
                 processes[process.pid] = process
                 nodes.append(Node(
@@ -266,6 +269,8 @@ public final class LabCluster: @unchecked Sendable {
     private func signal(_ signal: Int32, to address: NodeAddress) {
         guard let node = node(at: address), let process = lock.withLock({ processes[node.pid] }) else { return }
         process.send(signal)
+        // Nothing is left for the watchdog to stop (and the pid is free once reaped).
+        if signal == SIGKILL { watchdog?.forget(process.pid) }
     }
 
     /// Stops every process this lab started (resuming paused ones first so they can exit),
@@ -280,6 +285,8 @@ public final class LabCluster: @unchecked Sendable {
             process.send(SIGCONT)
             process.send(SIGTERM)
         }
+        // Every server has its TERM: from here the lab finishes the stop itself.
+        watchdog?.release()
         let deadline = Date().addingTimeInterval(5)
         for process in owned {
             while !process.hasExited() && Date() < deadline { usleep(5_000) }

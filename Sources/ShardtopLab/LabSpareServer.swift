@@ -16,15 +16,19 @@ public final class LabSpareServer: @unchecked Sendable {
     public let logPath: String
     public var pid: Int32 { process.pid }
     private let process: ChildProcess
+    /// The lab's: it stops this server too if the process dies without stopping it.
+    private let watchdog: OrphanWatchdog?
     private let lock = NSLock()
     private var stopped = false
 
-    private init(address: NodeAddress, busPort: Int, directory: String, logPath: String, process: ChildProcess) {
+    private init(address: NodeAddress, busPort: Int, directory: String, logPath: String, process: ChildProcess, watchdog: OrphanWatchdog?) {
         self.address = address
         self.busPort = busPort
         self.directory = directory
         self.logPath = logPath
         self.process = process
+        self.watchdog = watchdog
+        watchdog?.watch(process.pid)
     }
 
     /// Starts a blank cluster-enabled server like `lab`'s nodes (its TLS, node timeout and extra
@@ -49,7 +53,7 @@ public final class LabSpareServer: @unchecked Sendable {
             ] + options.extraArguments + extraArguments
             let process = try ChildProcess.spawn(path: options.serverPath, arguments: arguments, outputPath: "\(directory)/stdout.log")
             let spare = LabSpareServer(address: NodeAddress(host: "127.0.0.1", port: port), busPort: busPort, directory: directory,
-                                       logPath: logPath, process: process)
+                                       logPath: logPath, process: process, watchdog: lab.watchdog)
             do {
                 try await spare.waitUntilAnswering(options: lab.connectionOptions)
                 return spare
@@ -83,7 +87,10 @@ public final class LabSpareServer: @unchecked Sendable {
         }
     }
 
-    public func kill() { process.send(SIGKILL) }
+    public func kill() {
+        process.send(SIGKILL)
+        watchdog?.forget(process.pid)
+    }
     public func pause() { process.send(SIGSTOP) }
     public func resume() { process.send(SIGCONT) }
 
@@ -96,6 +103,8 @@ public final class LabSpareServer: @unchecked Sendable {
         guard first else { return }
         process.send(SIGCONT)
         process.send(SIGTERM)
+        // It has its TERM; the rest of the stop is ours (and its pid is free once reaped).
+        watchdog?.forget(process.pid)
         let deadline = Date().addingTimeInterval(5)
         while !process.hasExited() && Date() < deadline { usleep(5_000) }
         if !process.hasExited() {
