@@ -32,8 +32,13 @@ import ShardtopRedis
             alive = alive.filter(Self.isRunning)
             if !alive.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         }
-        // Whatever the outcome, this test leaves nothing behind.
+        // Whatever the outcome, this test leaves nothing behind: the servers, and the directory the
+        // killed lab kept ("starting 6 nodes of ... in DIR" on its stderr).
         for pid in alive { kill(pid, SIGKILL) }
+        if let line = child.errorOutput.split(separator: "\n").first(where: { $0.contains("starting") }),
+           let directory = line.split(separator: " ").last, directory.contains("shardtop-lab-") {
+            try? FileManager.default.removeItem(atPath: String(directory))
+        }
         #expect(alive.isEmpty, "servers still running 20 s after their lab was SIGKILLed: \(alive)")
     }
 
