@@ -271,5 +271,10 @@ public struct ClusterSnapshot: Sendable {
 
     public func node(id: String) -> SnapshotNode? { nodes.first { $0.id == id } }
     public var primaries: [SnapshotNode] { nodes.filter(\.isPrimary) }
+    /// The primaries that answered this poll (not a seed nobody lists): the ones a migration's
+    /// finalise tells, and an action may touch.
+    public var reachablePrimaryAddresses: [NodeAddress] {
+        primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+    }
     public func replicas(of primaryId: String) -> [SnapshotNode] { nodes.filter { $0.primaryId == primaryId } }
 }

@@ -26,7 +26,7 @@ enum BenchDashboardMigration {
         guard plans.count == 1, let plan = plans.first else { throw BenchFailure("W plan: \(plans.count) plans, expected one source") }
         guard plan.path == .atomic else { throw BenchFailure("W plan: the atomic path is not available (\(plan.pathReason))") }
         let surveyed = try await MigrationSurvey.survey(plan, links: links)
-        let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+        let primaries = snapshot.reachablePrimaryAddresses
 
         let started = ContinuousClock.now
         let outcome = try await MigrationRunner(links: links).run(surveyed, primaries: primaries) { _ in }

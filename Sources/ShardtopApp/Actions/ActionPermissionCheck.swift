@@ -20,7 +20,7 @@ extension ActionSession {
 
     /// Every primary the legacy finalise tells, as MigrationExecution passes them to the runner.
     public var reachablePrimaries: [NodeAddress] {
-        snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+        snapshot.reachablePrimaryAddresses
     }
 }
 

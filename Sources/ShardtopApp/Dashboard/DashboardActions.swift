@@ -74,7 +74,7 @@ public final class DashboardActions: @unchecked Sendable {
             }
         case .surveyMigration(let plans, let id):
             Task {
-                let primaries = store?.snapshotOfState.snapshot?.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address) ?? []
+                let primaries = store?.snapshotOfState.snapshot?.reachablePrimaryAddresses ?? []
                 // A denial refuses the dialog that is surveying (ActionReducer.accessChecked).
                 if await deniedAccess(ActionPermissions.touches(migrating: plans, primaries: primaries), \.migration) != nil { return }
                 do {
@@ -130,7 +130,7 @@ public final class DashboardActions: @unchecked Sendable {
     private func run(_ plans: [MigrationPlan], control: OperationControl) async {
         guard let snapshot = store?.snapshotOfState.snapshot else { return }
         let runner = MigrationRunner(links: links, control: control)
-        let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+        let primaries = snapshot.reachablePrimaryAddresses
         var moved = 0
         var keys = 0
         for plan in plans {

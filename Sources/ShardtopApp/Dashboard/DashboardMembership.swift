@@ -108,7 +108,7 @@ final class DashboardMembership: @unchecked Sendable {
                 guard let source = snapshot.node(id: move.fromId), let to = snapshot.node(id: move.toId) else { continue }
                 migrations.append(MigrationPlanner.plan(source: source, target: to, slots: move.slots))
             }
-            let primaries = snapshot.primaries.filter { !$0.isUnknownSeed && $0.isReachable }.map(\.address)
+            let primaries = snapshot.reachablePrimaryAddresses
             let replicas = plan.replicaMoves.compactMap { snapshot.node(id: $0.replicaId) }
             try await requirePermissions(
                 ActionPermissions.touches(removing: target.address, forgetOn: plan.forgetOn.map(\.address), replicas: replicas.map(\.address), shutdown: false)
