@@ -29,6 +29,7 @@ public actor ClusterPoller {
     /// Each node's INFO server section as last read (see `ServerIdentity`).
     private var identities: [NodeAddress: ServerIdentity] = [:]
     private var serverSectionAsks = 0
+    private var steadyPolls = 0
 
     /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
     /// and how many assemblies read every view or reused the last reading. Tests hold a tick whose
@@ -43,6 +44,8 @@ public actor ClusterPoller {
         public var topologyAsks = TopologyAsks()
         /// Polls whose INFO carried the server section: once per connection (see `ServerIdentity`).
         public var serverSectionAsks = 0
+        /// Polls written together with the other nodes' and read on the event loop (`SteadyPoll`).
+        public var steadyPolls = 0
 
         public struct TopologyAsks: Sendable, Equatable {
             /// In a poll's one pipeline (first poll, new connection, node due, or every tick).
@@ -57,7 +60,7 @@ public actor ClusterPoller {
 
     public var work: Work {
         Work(topologyParses: parses, topologyParsesSkipped: parsesSkipped, viewReadings: memo.builds, viewReadingsSkipped: memo.reuses,
-             topologyAsks: topologyAsks, serverSectionAsks: serverSectionAsks)
+             topologyAsks: topologyAsks, serverSectionAsks: serverSectionAsks, steadyPolls: steadyPolls)
     }
 
     /// Ask each node CLUSTER NODES at least every this many ticks when nothing says its view moved
@@ -140,20 +143,49 @@ public actor ClusterPoller {
         let sorted = addresses.sorted()
         let positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         let targets = sorted.map { address in
-            (client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
-             ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
+            Target(client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
+                   ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
         }
-        let polled = await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
-            for target in targets {
-                group.addTask {
-                    await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
-                                        identity: target.identity)
-                }
+        // Nodes on a connection that told us its server section are polled together (SteadyPoll);
+        // the others (new connections, CONFIG GET save due, failures) each in their own task.
+        var steady: [(poll: SteadyPoll, target: Target)] = []
+        var ordinary: [Target] = []
+        for target in targets {
+            if let poll = await SteadyPoll.prepare(target.client, askSaveRules: target.askSaveRules, last: target.last,
+                                                   topology: target.ask, identity: target.identity) {
+                steady.append((poll, target))
+            } else {
+                ordinary.append(target)
             }
-            var results: [NodePoll.Result] = []
-            for await result in group { results.append(result) }
-            return results
         }
+        steadyPolls += steady.count
+        async let ordinaryPolled = Self.pollEach(ordinary)
+        let writtenAt = ContinuousClock.now
+        RedisConnection.write(steady.map(\.poll.prepared.request))
+        let outcomes = await RedisConnection.readings(steady.map(\.poll.prepared.request))
+        var polled: [NodePoll.Result] = []
+        polled.reserveCapacity(targets.count)
+        var unfinished: [(poll: SteadyPoll, target: Target, outcome: Result<SteadyPoll.Reading, any Error>)] = []
+        for ((poll, target), outcome) in zip(steady, outcomes) {
+            guard let identity = target.identity else { continue }
+            if let result = poll.result(outcome, last: target.last, ask: target.ask, identity: identity, writtenAt: writtenAt) {
+                polled.append(result)
+            } else {
+                unfinished.append((poll, target, outcome))
+            }
+        }
+        if !unfinished.isEmpty {
+            polled += await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
+                for (poll, target, outcome) in unfinished {
+                    guard let identity = target.identity else { continue }
+                    group.addTask { await poll.finish(outcome, last: target.last, identity: identity, writtenAt: writtenAt) }
+                }
+                var results: [NodePoll.Result] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+        }
+        polled += await ordinaryPolled
         var reports: [NodeReport] = []
         reports.reserveCapacity(polled.count)
         for result in polled {
@@ -178,6 +210,31 @@ public actor ClusterPoller {
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
         return reports
+    }
+
+    /// One node's poll this tick, as decided before anything is sent.
+    private struct Target: Sendable {
+        let client: NodeClient
+        let askSaveRules: Bool
+        let last: ParsedTopology?
+        let ask: TopologyAsk
+        let identity: ServerIdentity?
+    }
+
+    /// Each node polled in its own task, each connecting if it must.
+    private static func pollEach(_ targets: [Target]) async -> [NodePoll.Result] {
+        guard !targets.isEmpty else { return [] }
+        return await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
+            for target in targets {
+                group.addTask {
+                    await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
+                                        identity: target.identity)
+                }
+            }
+            var results: [NodePoll.Result] = []
+            for await result in group { results.append(result) }
+            return results
+        }
     }
 
     /// Asked on a node's first poll and every `refreshSeconds` after; a refusal is not asked again

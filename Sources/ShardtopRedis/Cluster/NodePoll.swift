@@ -112,9 +112,8 @@ public enum NodePoll {
             let expected = asked == .inPoll ? commands.count : lightCommands.count
             var saveRules: SaveRulesAnswer?
             if askSaveRules, replies.count == expected + 1 { saveRules = SaveRulesAnswer.from(replies[expected]) }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let now = Date().timeIntervalSince1970
-            let report = NodeReport(address: client.address, time: now, roundTripSeconds: seconds,
+            let report = NodeReport(address: client.address, time: now, roundTripSeconds: seconds(elapsed),
                                     outcome: outcome, topologyToken: topology.token)
             let connection = await client.connectionsOpened
             var newIdentity = identity
@@ -124,10 +123,20 @@ public enum NodePoll {
             return Result(report: report, saveRules: saveRules, topology: topology, signature: signature, asked: asked,
                           connection: connection, identity: newIdentity, askedServerSection: askedServerSection)
         } catch {
-            return Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
-                          saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened,
-                          identity: nil, askedServerSection: false)
+            return await failed(client, error, asked: asked)
         }
+    }
+
+    /// A poll that failed with `error`: the node's report says why, and nothing is kept for next time.
+    static func failed(_ client: NodeClient, _ error: any Error, asked: TopologyAsked = .inPoll) async -> Result {
+        Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
+               saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened,
+               identity: nil, askedServerSection: false)
+    }
+
+    /// A round trip as the report carries it.
+    static func seconds(_ elapsed: Duration) -> Double {
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// `info` as the report carries it: as read when its INFO had the server section, else with
@@ -151,7 +160,7 @@ public enum NodePoll {
     }
 
     /// The reply's bytes for the parsers, which read bytes: a bulk string is not copied into a String first.
-    private static func bytes(_ reply: RESPValue, command: String) throws -> [UInt8] {
+    static func bytes(_ reply: RESPValue, command: String) throws -> [UInt8] {
         if case .bulkString(let bytes) = reply { return bytes }
         return Array(try text(reply, command: command).utf8)
     }

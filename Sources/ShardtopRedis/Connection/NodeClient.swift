@@ -58,6 +58,30 @@ public actor NodeClient {
         }
     }
 
+    /// A request prepared on the live connection, to be written with other nodes' requests
+    /// (`RedisConnection.write(_:)`) and read where its replies land (`ClusterPoller`'s steady polls).
+    public struct PreparedRequest<Reading: Sendable>: Sendable {
+        public let request: RedisConnection.Prepared<Reading>
+        fileprivate let connection: RedisConnection
+        /// The connection it goes on (`connectionsOpened` when prepared).
+        public let connectionNumber: Int
+    }
+
+    /// `encoded` prepared on the live connection when that is connection number `number` and the
+    /// last request on it succeeded; otherwise nil, and the caller sends the ordinary way (which
+    /// connects, and backs off after failures).
+    public func prepare<Reading: Sendable>(on number: Int, encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
+                                           reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> PreparedRequest<Reading>? {
+        guard let connection, connection.isActive, connectionsOpened == number, consecutiveFailures == 0 else { return nil }
+        return PreparedRequest(request: connection.prepare(encoded: encoded, replyCount: replyCount, timeout: timeout, reading: reading),
+                               connection: connection, connectionNumber: number)
+    }
+
+    /// A prepared request failed: as a failed `send`, the connection is dropped and backoff begins.
+    public func failed<Reading>(_ prepared: PreparedRequest<Reading>, error: any Error) {
+        recordFailure(error, closing: prepared.connection)
+    }
+
     /// The live connection, for callers that need several round trips in a row (migration, lab setup).
     public func connected() async throws -> RedisConnection {
         try await open(sending: nil).connection

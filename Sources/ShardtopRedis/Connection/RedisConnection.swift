@@ -233,15 +233,83 @@ public final class RedisConnection: Sendable {
 
     /// The replies to a request begun here, without those of the commands sent ahead of it.
     public func replies(to inFlight: InFlight) async throws -> [RESPValue] {
-        let replies = try await finish(inFlight)
-        guard inFlight.leading > 0 else { return replies }
+        try withoutLeading(try await finish(inFlight), leading: inFlight.leading)
+    }
+
+    private func withoutLeading(_ replies: [RESPValue], leading: Int) throws -> [RESPValue] {
+        guard leading > 0 else { return replies }
         if let failure = replies.first?.errorMessage, failure.hasPrefix("NOAUTH") {
             throw RedisClientError.authenticationFailed(
                 user: options.user ?? "default", address: address,
                 detail: "the node requires a password (set SHARDTOP_PASSWORD or use --password-file)"
             )
         }
-        return Array(replies.dropFirst(inFlight.leading))
+        return Array(replies.dropFirst(leading))
+    }
+
+    /// A request encoded for this connection and not yet written (see `write(_:)`); `read` is
+    /// what its replies became, worked out on the connection's event loop as they arrived.
+    public struct Prepared<Reading: Sendable>: Sendable {
+        public let read: EventLoopFuture<Reading>
+        fileprivate let start: @Sendable () -> Void
+        public var eventLoop: any EventLoop { read.eventLoop }
+    }
+
+    /// Prepares `encoded` (`replyCount` commands) and how to read its replies: `reading` runs on
+    /// the event loop the moment the replies are whole, so a caller polling many nodes reads each
+    /// reply while the others are still on their way, and hops back once (`write(_:)`).
+    public func prepare<Reading: Sendable>(encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
+                                           reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> Prepared<Reading> {
+        let leading = preamble.withLockedValue { value in defer { value = [] }; return value }
+        var buffer = encoded
+        if !leading.isEmpty {
+            buffer = channel.allocator.buffer(capacity: encoded.readableBytes + 64 * leading.count)
+            for command in leading { RESPEncoder.encode(command: command, into: &buffer) }
+            var rest = encoded
+            buffer.writeBuffer(&rest)
+        }
+        let (inFlight, start) = prepared(encoded: buffer, replyCount: leading.count + replyCount, leading: leading.count, timeout: timeout)
+        let read = inFlight.replies.eventLoop.makePromise(of: Reading.self)
+        // One callback rather than a chain of futures: this runs once per node and tick.
+        inFlight.replies.whenComplete { [self] result in
+            switch result {
+            case .success(let replies):
+                read.completeWith(Result { try reading(try withoutLeading(replies, leading: leading.count)) })
+            case .failure(let error):
+                read.fail(translated(error))
+            }
+        }
+        return Prepared(read: read.futureResult, start: start)
+    }
+
+    /// Writes prepared requests, each loop's in one hop to it: requests for 30 nodes written
+    /// back to back, as a one-shot client writes them, rather than as each node's task gets a turn.
+    public static func write<Reading>(_ requests: [Prepared<Reading>]) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, starts: [@Sendable () -> Void])] = [:]
+        for request in requests {
+            let key = ObjectIdentifier(request.eventLoop as AnyObject)
+            byLoop[key, default: (request.eventLoop, [])].starts.append(request.start)
+        }
+        for (loop, starts) in byLoop.values {
+            if loop.inEventLoop { starts.forEach { $0() } } else { loop.execute { starts.forEach { $0() } } }
+        }
+    }
+
+    /// What each written request's replies became, in the order given, awaited once per event
+    /// loop rather than once per request (each await of a loop's future is a hop to that loop and
+    /// back to the caller).
+    public static func readings<Reading>(_ requests: [Prepared<Reading>]) async -> [Result<Reading, any Error>] {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, indices: [Int])] = [:]
+        for (index, request) in requests.enumerated() {
+            byLoop[ObjectIdentifier(request.eventLoop as AnyObject), default: (request.eventLoop, [])].indices.append(index)
+        }
+        var results = [Result<Reading, any Error>?](repeating: nil, count: requests.count)
+        for (loop, indices) in byLoop.values {
+            // whenAllComplete never fails: each request's own outcome is in its Result.
+            let outcomes = (try? await EventLoopFuture.whenAllComplete(indices.map { requests[$0].read }, on: loop).get()) ?? []
+            for (index, outcome) in zip(indices, outcomes) { results[index] = outcome }
+        }
+        return results.map { $0 ?? .failure(RedisClientError.connectionClosed) }
     }
 
     /// Same as `send(_:)` for binary arguments (key names and values are bytes, not text).
@@ -255,6 +323,13 @@ public final class RedisConnection: Sendable {
     }
 
     private func begin(encoded: ByteBuffer, replyCount: Int, leading: Int, timeout: TimeAmount?) -> InFlight {
+        let (inFlight, start) = prepared(encoded: encoded, replyCount: replyCount, leading: leading, timeout: timeout)
+        if channel.eventLoop.inEventLoop { start() } else { channel.eventLoop.execute(start) }
+        return inFlight
+    }
+
+    /// A request's replies and the closure that writes it, to run on the channel's event loop.
+    private func prepared(encoded: ByteBuffer, replyCount: Int, leading: Int, timeout: TimeAmount?) -> (InFlight, @Sendable () -> Void) {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
         let request = PipelinedRequest(encoded: encoded, replyCount: replyCount, promise: promise)
         let deadline = timeout ?? requestTimeout
@@ -279,21 +354,27 @@ public final class RedisConnection: Sendable {
             promise.futureResult.whenComplete { _ in timer.cancel() }
             channel.writeAndFlush(request).whenFailure { error in promise.fail(error) }
         }
-        if channel.eventLoop.inEventLoop { start() } else { channel.eventLoop.execute(start) }
-        return InFlight(replies: promise.futureResult, leading: leading)
+        return (InFlight(replies: promise.futureResult, leading: leading), start)
     }
 
     private func finish(_ inFlight: InFlight) async throws -> [RESPValue] {
         do {
             return try await inFlight.replies.get()
-        } catch RedisClientError.connectionClosed {
-            throw endReason.withLockedValue { $0 } ?? RedisClientError.connectionClosed
-        } catch let error as RedisClientError {
-            throw error
-        } catch let error as RESPProtocolError {
-            throw RedisClientError.protocolViolation(String(describing: error))
-        } catch is ChannelError {
-            throw endReason.withLockedValue { $0 } ?? RedisClientError.connectionClosed
+        } catch {
+            throw translated(error)
+        }
+    }
+
+    /// What a failed request's error means to the caller: a close caused by a timeout or a
+    /// protocol violation reports that cause rather than "closed".
+    private func translated(_ error: any Error) -> any Error {
+        switch error {
+        case RedisClientError.connectionClosed, is ChannelError:
+            return endReason.withLockedValue { $0 } ?? RedisClientError.connectionClosed
+        case let error as RESPProtocolError:
+            return RedisClientError.protocolViolation(String(describing: error))
+        default:
+            return error
         }
     }
 

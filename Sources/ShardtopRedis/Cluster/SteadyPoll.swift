@@ -1,0 +1,118 @@
+import Foundation
+import NIOCore
+import ShardtopCore
+
+/// A poll on a connection that already told us its server section (`ServerIdentity`): the
+/// dashboard's warm tick for nearly every node. The poller prepares one for each such node, writes
+/// them all back to back, one hop per event loop (`RedisConnection.write`), and each reply is read
+/// on the event loop as it lands, while the other nodes are still answering; the poller then
+/// hops back once per loop (`RedisConnection.readings`).
+///
+/// Written from each node's own task instead, the 30 writes of a 30-node tick were spread over
+/// 0.8 ms while the first servers had already answered, and each reply waited for a pool thread
+/// to resume its task (issue 12: the first node's result reached the poller 1.1 ms after its reply).
+/// The outcome is the one `NodePoll.poll` gives for the same node: same commands, same rules.
+struct SteadyPoll: Sendable {
+    let client: NodeClient
+    let prepared: NodeClient.PreparedRequest<Reading>
+    /// CLUSTER INFO and INFO only (`NodePoll.lightCommands`), else CLUSTER NODES first.
+    let light: Bool
+
+    /// The replies, read: a reply that does not parse is a failed poll, not a failed connection.
+    enum Reading: Sendable {
+        case read(clusterInfo: ClusterInfoReport, info: ServerInfo, topology: ParsedTopology?, arrived: ContinuousClock.Instant)
+        case unreadable(any Error)
+    }
+
+    /// The two requests, encoded once: the same bytes go to every node on every tick.
+    private static let lightRequest = encoded(NodePoll.steady(NodePoll.lightCommands))
+    private static let fullRequest = encoded(NodePoll.steady(NodePoll.commands))
+
+    private static func encoded(_ commands: [[String]]) -> (bytes: ByteBuffer, count: Int) {
+        var buffer = ByteBufferAllocator().buffer(capacity: 256)
+        for command in commands { RESPEncoder.encode(command: command, into: &buffer) }
+        return (buffer, commands.count)
+    }
+
+    /// A steady poll for this node, or nil when it must be polled the ordinary way: no server
+    /// section read yet, not on the connection it was read on, CONFIG GET save due, or a failure
+    /// since (`NodeClient.prepare`).
+    static func prepare(_ client: NodeClient, askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk,
+                        identity: ServerIdentity?, timeout: TimeAmount? = nil) async -> SteadyPoll? {
+        guard !askSaveRules, let identity else { return nil }
+        let light: Bool
+        if case .ifChanged = ask, last != nil { light = true } else { light = false }
+        let request = light ? lightRequest : fullRequest
+        let prepared = await client.prepare(on: identity.connection, encoded: request.bytes, replyCount: request.count, timeout: timeout) { replies in
+            Self.read(replies, light: light, last: last)
+        }
+        return prepared.map { SteadyPoll(client: client, prepared: $0, light: light) }
+    }
+
+    /// On the event loop: parsing here overlaps with the other nodes' answers.
+    private static func read(_ replies: [RESPValue], light: Bool, last: ParsedTopology?) -> Reading {
+        do {
+            if light {
+                guard replies.count == 2 else { throw RedisClientError.unexpectedReply("expected 2 replies, got \(replies.count)") }
+                return .read(clusterInfo: ClusterInfoParser.parse(bytes: try NodePoll.bytes(replies[0], command: "CLUSTER INFO")),
+                             info: ServerInfoParser.parse(bytes: try NodePoll.bytes(replies[1], command: "INFO")),
+                             topology: nil, arrived: .now)
+            }
+            let parsed = try NodePoll.parse(replies, last: last)
+            guard case .answered(_, let clusterInfo, let info) = parsed.outcome else { throw RedisClientError.unexpectedReply("no answer") }
+            return .read(clusterInfo: clusterInfo, info: info, topology: parsed.topology, arrived: .now)
+        } catch {
+            return .unreadable(error)
+        }
+    }
+
+    /// The poll's result from its reading, or nil when the node's signature moved and CLUSTER
+    /// NODES must follow as a second trip (`secondTrip`): no hop, no await, for the usual case.
+    func result(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, ask: TopologyAsk, identity: ServerIdentity, writtenAt: ContinuousClock.Instant) -> NodePoll.Result? {
+        guard case .success(.read(let clusterInfo, let rawInfo, let readTopology, let arrived)) = outcome else { return nil }
+        let now = Date().timeIntervalSince1970
+        let info = identity.completing(rawInfo, now: now)
+        let signature = TopologySignature(clusterInfo: clusterInfo, info: info)
+        let topology: ParsedTopology
+        let asked: TopologyAsked
+        if let readTopology {
+            topology = readTopology
+            asked = .inPoll
+        } else if case .ifChanged(let since, let sinceConnection) = ask, let last, signature == since, prepared.connectionNumber == sinceConnection {
+            topology = last
+            asked = .skipped
+        } else {
+            return nil
+        }
+        let report = NodeReport(address: client.address, time: now, roundTripSeconds: NodePoll.seconds(arrived - writtenAt),
+                                outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
+        return NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: signature, asked: asked,
+                               connection: prepared.connectionNumber, identity: identity, askedServerSection: false)
+    }
+
+    /// What `result` left: a failed request or unreadable reply, or a moved signature, whose
+    /// CLUSTER NODES follows as a second round trip to this node alone (as `NodePoll.poll` does).
+    func finish(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, identity: ServerIdentity, writtenAt: ContinuousClock.Instant) async -> NodePoll.Result {
+        let now = Date().timeIntervalSince1970
+        switch outcome {
+        case .failure(let error):
+            await client.failed(prepared, error: error)
+            return await NodePoll.failed(client, error)
+        case .success(.unreadable(let error)):
+            return await NodePoll.failed(client, error)
+        case .success(.read(let clusterInfo, let rawInfo, _, let arrived)):
+            let info = identity.completing(rawInfo, now: now)
+            do {
+                let nodes = try await client.send([NodePoll.commands[0]])
+                guard nodes.count == 1 else { throw RedisClientError.unexpectedReply("expected 1 reply, got \(nodes.count)") }
+                let topology = try ParsedTopology.read(bytes: try NodePoll.bytes(nodes[0], command: "CLUSTER NODES"), reusing: last)
+                let report = NodeReport(address: client.address, time: now, roundTripSeconds: NodePoll.seconds(arrived - writtenAt),
+                                        outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
+                return NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: TopologySignature(clusterInfo: clusterInfo, info: info),
+                                       asked: .secondTrip, connection: await client.connectionsOpened, identity: identity, askedServerSection: false)
+            } catch {
+                return await NodePoll.failed(client, error)
+            }
+        }
+    }
+}
