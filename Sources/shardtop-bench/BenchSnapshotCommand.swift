@@ -3,28 +3,32 @@ import ArgumentParser
 import Foundation
 import ShardtopCore
 import ShardtopLab
+import ShardtopProcess
 import ShardtopRedis
 
 /// `shardtop-bench snapshot`: on one lab cluster, in one run, alternate
-/// A = cold `shardtop snapshot SEED --json`, B = `redis-cli --cluster check SEED`, C = one warm `poller.tick()`.
+/// A = cold `shardtop snapshot SEED --json`, B = `redis-cli --cluster check SEED`, C = one warm `poller.tick()`,
+/// D = the same under the dashboard's rule, F = the floor for D's round trips (`FloorClient`).
 struct BenchSnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
         abstract: "Cold snapshot and warm tick against redis-cli --cluster check on one lab cluster.",
         discussion: """
         Starts a lab cluster, waits until every node is ok, warms up, then runs A (cold \
-        `shardtop snapshot SEED --json`), B (`redis-cli --cluster check SEED`) and C (one in-process \
-        poll of a warm poller) in turn, A B C A B C ..., and prints median, p10, p90 and mean of each \
-        with the ratios to redis-cli (targets: cold <= 1.0x, warm <= 0.15x). Build with -c release first.
+        `shardtop snapshot SEED --json`), B (`redis-cli --cluster check SEED`), C (one in-process \
+        poll of a warm poller), D (the same under the dashboard's rule: CLUSTER NODES only when due \
+        or moved) and F (D's requests over plain sockets, replies framed and not parsed: the floor) \
+        in turn, A B C D F A B C D F ..., and prints median, p10, p90 and mean of each with the ratios \
+        to redis-cli (targets: cold <= 1.0x, warm <= 0.15x). Build with -c release first.
         """
     )
 
     @OptionGroup var shape: BenchLabArguments
 
-    @Option(help: "Measured repetitions of each of A, B, C.")
+    @Option(help: "Measured repetitions of each of A, B, C, D, F.")
     var repetitions = 20
 
-    @Option(help: "Warm-up repetitions of each of A, B, C (not measured).")
+    @Option(help: "Warm-up repetitions of each of A, B, C, D, F (not measured).")
     var warmup = 3
 
     @OptionGroup var cli: BenchRedisCliArgument
@@ -114,10 +118,14 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
         }
 
-        var samples: [String: [Double]] = ["A": [], "B": [], "C": [], "D": []]
-        _ = await periodic.tick()
+        var samples: [String: [Double]] = ["A": [], "B": [], "C": [], "D": [], "F": []]
+        let (warmSnapshot, _) = await periodic.tick()
+        // The floor's sockets come on top of the two pollers' connections and the lab's own
+        // (`LabSize.filesHere` allows about four a node): at 500 nodes that is near a raised limit.
+        OpenFileLimit.raise(toAtLeast: LabSize(nodes: expected).filesHere + expected)
+        let floor = try FloorClient(addresses: warmSnapshot.nodes.map(\.address))
         let total = warmup + repetitions
-        printError("running \(warmup) warm-up + \(repetitions) measured repetitions of A, B, C")
+        printError("running \(warmup) warm-up + \(repetitions) measured repetitions of A, B, C, D, F")
         for round in 0..<total {
             try Task.checkCancellation()
             let measured = round >= warmup
@@ -147,7 +155,12 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
                 throw BenchFailure("D (warm tick, the dashboard's rule): \(problem)")
             }
 
+            let floorStarted = ContinuousClock.now
+            try floor.tick()
+            let floorTick = ContinuousClock.now - floorStarted
+
             if measured {
+                samples["F"]!.append(floorTick.millis)
                 samples["D"]!.append(periodicTick.millis)
                 samples["A"]!.append(cold.elapsed.millis)
                 samples["B"]!.append(check.elapsed.millis)
@@ -159,6 +172,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
         let b = BenchSummary(millis: samples["B"]!)
         let c = BenchSummary(millis: samples["C"]!)
         let d = BenchSummary(millis: samples["D"]!)
+        let f = BenchSummary(millis: samples["F"]!)
         let coldRatio = a.medianMillis / b.medianMillis
         let warmRatio = c.medianMillis / b.medianMillis
         let cliVersion = TimedProcess.capture(cliPath, ["--version"]) ?? "redis-cli ?"
@@ -172,7 +186,7 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
             nodes: expected,
             warmup: warmup,
             repetitions: repetitions,
-            order: "A B C D A B C D ...",
+            order: "A B C D F A B C D F ...",
             series: [
                 .init(key: "A", label: "A cold  shardtop snapshot --json", command: ([selfPath] + coldArguments).joined(separator: " "),
                       summary: a, samplesMillis: samples["A"]!),
@@ -182,12 +196,18 @@ struct BenchSnapshotCommand: AsyncParsableCommand {
                       summary: c, samplesMillis: samples["C"]!),
                 .init(key: "D", label: "D warm  tick, dashboard's rule", command: "in-process ClusterPoller.tick() with topologyEveryTicks \(ClusterPoller.periodicTopologyTicks) (CLUSTER NODES only when due or moved)",
                       summary: d, samplesMillis: samples["D"]!),
+                .init(key: "F", label: "F floor tick, writes and reads only", command: "in-process: D's steady request to every node over plain sockets, replies framed, not parsed (FloorClient)",
+                      summary: f, samplesMillis: samples["F"]!),
             ],
             ratios: [
                 .init(name: "cold snapshot / redis-cli check", value: coldRatio, target: Self.coldTarget, pass: coldRatio <= Self.coldTarget),
                 .init(name: "warm tick / redis-cli check", value: warmRatio, target: Self.warmTarget, pass: warmRatio <= Self.warmTarget),
                 .init(name: "warm tick, dashboard's rule / redis-cli check", value: d.medianMillis / b.medianMillis, target: Self.warmTarget,
                       pass: d.medianMillis / b.medianMillis <= Self.warmTarget),
+            ],
+            notes: [
+                String(format: "the floor (F) / redis-cli check: %.3f; D is %.2f ms above it (shardtop's own work in a warm tick)",
+                       f.medianMillis / b.medianMillis, d.medianMillis - f.medianMillis),
             ],
             machine: .init(nproc: ProcessInfo.processInfo.activeProcessorCount, serverPath: serverPath,
                            serverVersion: serverVersion, redisCliVersion: cliVersion, kernel: kernel)

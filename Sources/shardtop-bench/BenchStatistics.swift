@@ -80,6 +80,8 @@ struct SnapshotBenchReport: Codable {
     var order: String
     var series: [Series]
     var ratios: [Ratio]
+    /// Figures printed after the ratios, without a target.
+    var notes: [String]? = nil
     var machine: Machine
 
     func renderTable() -> String {
@@ -102,6 +104,7 @@ struct SnapshotBenchReport: Codable {
             lines.append(pad(ratio.name, ratioWidth + 2) + String(format: "%6.3f", ratio.value)
                 + "  target <= " + String(format: "%.2f", ratio.target) + "  " + (ratio.pass ? "PASS" : "MISS"))
         }
+        lines += notes ?? []
         lines.append("machine: nproc \(machine.nproc), \(machine.serverVersion) (\(machine.serverPath)), \(machine.redisCliVersion), \(machine.kernel)")
         lines.append("command: \(invocation)")
         for entry in series { lines.append("  \(entry.key): \(entry.command)") }

@@ -19,6 +19,9 @@ public enum NodePoll {
     /// INFO on a connection whose server section was read already (see `ServerIdentity`).
     static let steadyInfo = ["INFO"] + infoSections.filter { $0 != "server" }
 
+    /// What a node on a steady connection is sent each tick under the dashboard's rule.
+    public static let steadyLightCommands = steady(lightCommands)
+
     /// `batch` (one of the lists above) with INFO's server section left out.
     static func steady(_ batch: [[String]]) -> [[String]] {
         batch.map { $0.first == "INFO" ? steadyInfo : $0 }

@@ -25,7 +25,7 @@ struct SteadyPoll: Sendable {
     }
 
     /// The two requests, encoded once: the same bytes go to every node on every tick.
-    private static let lightRequest = encoded(NodePoll.steady(NodePoll.lightCommands))
+    private static let lightRequest = encoded(NodePoll.steadyLightCommands)
     private static let fullRequest = encoded(NodePoll.steady(NodePoll.commands))
 
     private static func encoded(_ commands: [[String]]) -> (bytes: ByteBuffer, count: Int) {
