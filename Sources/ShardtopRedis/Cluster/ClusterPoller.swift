@@ -29,6 +29,10 @@ public actor ClusterPoller {
     /// Each node's INFO server section as last read (see `ServerIdentity`).
     private var identities: [NodeAddress: ServerIdentity] = [:]
     private var serverSectionAsks = 0
+    /// Who the views name, and which nodes no view lists: both follow from the views alone, so a
+    /// quiet tick, whose views are last tick's, reuses them (see `ViewsMemo`).
+    private var namedMemo = ViewsMemo<Set<NodeAddress>>()
+    private var departedMemo = ViewsMemo<Set<NodeAddress>>()
     private var steadyPolls = 0
 
     /// What the ticks so far cost: how many CLUSTER NODES replies were parsed or found unchanged,
@@ -102,7 +106,7 @@ public actor ClusterPoller {
         var reports = await pollAll(targets, fullTopology: fullTopology)
 
         // Discovery: nodes named by someone but not yet polled get polled now, so the snapshot is whole.
-        let named = Set(Self.addressesNamed(in: reports))
+        let named = namedMemo.value(for: reports) { Set(Self.addressesNamed(in: $0)) }
         let newcomers = named.subtracting(targets)
         if !newcomers.isEmpty { reports += await pollAll(newcomers, fullTopology: fullTopology) }
         // Seeds that are no cluster member are kept, so a wrong seed shows as an error rather than vanishing.
@@ -110,7 +114,11 @@ public actor ClusterPoller {
         if !strays.isEmpty { reports += await pollAll(strays, fullTopology: fullTopology) }
 
         // A node that left (forgotten everywhere and reset) still answers, but nobody lists it.
-        reports = DepartedReports.withoutDeparted(reports, seeds: Set(seeds))
+        let departed = departedMemo.value(for: reports) { reports in
+            let kept = Set(DepartedReports.withoutDeparted(reports, seeds: Set(seeds)).map(\.address))
+            return Set(reports.map(\.address)).subtracting(kept)
+        }
+        if !departed.isEmpty { reports.removeAll { departed.contains($0.address) } }
         // In address order, not in order of arrival: the assembly's voters are then the same list
         // from tick to tick, which is what lets it reuse its reading of their views.
         reports.sort { $0.address < $1.address }

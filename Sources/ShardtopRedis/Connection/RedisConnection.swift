@@ -270,16 +270,21 @@ public final class RedisConnection: Sendable {
         }
         let (inFlight, start) = prepared(encoded: buffer, replyCount: leading.count + replyCount, leading: leading.count, timeout: timeout)
         let read = inFlight.replies.eventLoop.makePromise(of: Reading.self)
-        // One callback rather than a chain of futures: this runs once per node and tick.
-        inFlight.replies.whenComplete { [self] result in
-            switch result {
-            case .success(let replies):
-                read.completeWith(Result { try reading(try withoutLeading(replies, leading: leading.count)) })
-            case .failure(let error):
-                read.fail(translated(error))
+        let replies = inFlight.replies
+        let startAndRead: @Sendable () -> Void = { [self] in
+            start()
+            // Registered here, on the loop: registered from another thread, each callback is a hop
+            // to the loop of its own (NIO's whenComplete), 30 wake-ups a tick.
+            replies.whenComplete { result in
+                switch result {
+                case .success(let replies):
+                    read.completeWith(Result { try reading(try self.withoutLeading(replies, leading: leading.count)) })
+                case .failure(let error):
+                    read.fail(self.translated(error))
+                }
             }
         }
-        return Prepared(read: read.futureResult, start: start)
+        return Prepared(read: read.futureResult, start: startAndRead)
     }
 
     /// Writes prepared requests, each loop's in one hop to it: requests for 30 nodes written

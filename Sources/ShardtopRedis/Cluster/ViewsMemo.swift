@@ -1,0 +1,28 @@
+import ShardtopCore
+
+/// A value worked out from a tick's CLUSTER NODES views, kept while the views stay the same.
+///
+/// A view is known by its node's address and its topology token (`ParsedTopology`): the same
+/// token means the same entries. On a quiet tick every view is last tick's, and walking all 30
+/// views (900 entries) again to name their addresses and find departed nodes was a tenth of the
+/// poller's bookkeeping after the replies (issue 12). A failed node has no view: its failing or
+/// coming back changes the key, and a view without a token is never taken for another.
+struct ViewsMemo<Value> {
+    private var views: [NodeAddress: UInt64]?
+    private var value: Value?
+
+    mutating func value(for reports: [NodeReport], compute: ([NodeReport]) -> Value) -> Value {
+        var key: [NodeAddress: UInt64]? = [:]
+        key?.reserveCapacity(reports.count)
+        for report in reports {
+            guard case .answered = report.outcome else { continue }
+            guard let token = report.topologyToken else { key = nil; break }
+            key?[report.address] = token
+        }
+        if let key, key == views, let value { return value }
+        let computed = compute(reports)
+        views = key
+        value = computed
+        return computed
+    }
+}
