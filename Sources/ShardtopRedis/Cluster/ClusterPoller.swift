@@ -159,41 +159,23 @@ public actor ClusterPoller {
         var steady: [(poll: SteadyPoll, target: Target)] = []
         var ordinary: [Target] = []
         for target in targets {
-            if let poll = await SteadyPoll.prepare(target.client, askSaveRules: target.askSaveRules, last: target.last,
-                                                   topology: target.ask, identity: target.identity) {
-                steady.append((poll, target))
+            if let plan = SteadyPoll.plan(askSaveRules: target.askSaveRules, last: target.last, topology: target.ask, identity: target.identity),
+               let prepared = await target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
+                steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light), target))
             } else {
                 ordinary.append(target)
             }
         }
-        steadyPolls += steady.count
-        async let ordinaryPolled = Self.pollEach(ordinary)
-        let writtenAt = ContinuousClock.now
-        RedisConnection.write(steady.map(\.poll.prepared.request))
-        let outcomes = await RedisConnection.readings(steady.map(\.poll.prepared.request))
-        var polled: [NodePoll.Result] = []
-        polled.reserveCapacity(targets.count)
-        var unfinished: [(poll: SteadyPoll, target: Target, outcome: Result<SteadyPoll.Reading, any Error>)] = []
-        for ((poll, target), outcome) in zip(steady, outcomes) {
-            guard let identity = target.identity else { continue }
-            if let result = poll.result(outcome, last: target.last, ask: target.ask, identity: identity, writtenAt: writtenAt) {
-                polled.append(result)
-            } else {
-                unfinished.append((poll, target, outcome))
-            }
+        let polled: [NodePoll.Result]
+        if steady.isEmpty {
+            polled = await Self.pollEach(ordinary)
+        } else if ordinary.isEmpty {
+            polled = await pollSteady(steady)
+        } else {
+            async let ordinaryPolled = Self.pollEach(ordinary)
+            let steadyPolled = await pollSteady(steady)
+            polled = steadyPolled + (await ordinaryPolled)
         }
-        if !unfinished.isEmpty {
-            polled += await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
-                for (poll, target, outcome) in unfinished {
-                    guard let identity = target.identity else { continue }
-                    group.addTask { await poll.finish(outcome, last: target.last, identity: identity, writtenAt: writtenAt) }
-                }
-                var results: [NodePoll.Result] = []
-                for await result in group { results.append(result) }
-                return results
-            }
-        }
-        polled += await ordinaryPolled
         var reports: [NodeReport] = []
         reports.reserveCapacity(polled.count)
         for result in polled {
@@ -218,6 +200,35 @@ public actor ClusterPoller {
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
         return reports
+    }
+
+    /// Steady polls, written together and read where their replies land (`SteadyPoll`).
+    private func pollSteady(_ steady: [(poll: SteadyPoll, target: Target)]) async -> [NodePoll.Result] {
+        steadyPolls += steady.count
+        let writtenAt = ContinuousClock.now
+        RedisConnection.write(steady.map(\.poll.prepared.request))
+        let outcomes = await RedisConnection.readings(steady.map(\.poll.prepared.request))
+        var polled: [NodePoll.Result] = []
+        polled.reserveCapacity(steady.count)
+        var unfinished: [(poll: SteadyPoll, target: Target, outcome: Result<SteadyPoll.Reading, any Error>)] = []
+        for ((poll, target), outcome) in zip(steady, outcomes) {
+            guard let identity = target.identity else { continue }
+            if let result = poll.result(outcome, last: target.last, ask: target.ask, identity: identity, writtenAt: writtenAt) {
+                polled.append(result)
+            } else {
+                unfinished.append((poll, target, outcome))
+            }
+        }
+        guard !unfinished.isEmpty else { return polled }
+        return polled + (await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
+            for (poll, target, outcome) in unfinished {
+                guard let identity = target.identity else { continue }
+                group.addTask { await poll.finish(outcome, last: target.last, identity: identity, writtenAt: writtenAt) }
+            }
+            var results: [NodePoll.Result] = []
+            for await result in group { results.append(result) }
+            return results
+        })
     }
 
     /// One node's poll this tick, as decided before anything is sent.

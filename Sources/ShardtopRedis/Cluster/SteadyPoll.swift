@@ -34,19 +34,28 @@ struct SteadyPoll: Sendable {
         return (buffer, commands.count)
     }
 
-    /// A steady poll for this node, or nil when it must be polled the ordinary way: no server
-    /// section read yet, not on the connection it was read on, CONFIG GET save due, or a failure
-    /// since (`NodeClient.prepare`).
-    static func prepare(_ client: NodeClient, askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk,
-                        identity: ServerIdentity?, timeout: TimeAmount? = nil) async -> SteadyPoll? {
+    /// What a steady poll of one node sends, on which connection, and how its replies are read.
+    struct Plan: Sendable {
+        let light: Bool
+        /// The connection its server section was read on (`ServerIdentity.connection`).
+        let connection: Int
+        let request: ByteBuffer
+        let replyCount: Int
+        let reading: @Sendable ([RESPValue]) -> Reading
+    }
+
+    /// The plan for a steady poll of this node, or nil when it must be polled the ordinary way: no
+    /// server section read yet, or CONFIG GET save due. Synchronous, so that a node polled the
+    /// ordinary way (every node of a cold snapshot) costs the poller no hop; `NodeClient.prepare`
+    /// then says whether the connection is still the one the plan is for.
+    static func plan(askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity?) -> Plan? {
         guard !askSaveRules, let identity else { return nil }
         let light: Bool
         if case .ifChanged = ask, last != nil { light = true } else { light = false }
         let request = light ? lightRequest : fullRequest
-        let prepared = await client.prepare(on: identity.connection, encoded: request.bytes, replyCount: request.count, timeout: timeout) { replies in
+        return Plan(light: light, connection: identity.connection, request: request.bytes, replyCount: request.count) { replies in
             Self.read(replies, light: light, last: last)
         }
-        return prepared.map { SteadyPoll(client: client, prepared: $0, light: light) }
     }
 
     /// On the event loop: parsing here overlaps with the other nodes' answers.
