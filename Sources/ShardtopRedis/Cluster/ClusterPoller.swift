@@ -161,7 +161,7 @@ public actor ClusterPoller {
         for target in targets {
             if let plan = SteadyPoll.plan(askSaveRules: target.askSaveRules, last: target.last, topology: target.ask, identity: target.identity),
                let prepared = await target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
-                steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light), target))
+                steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
             } else {
                 ordinary.append(target)
             }
@@ -206,14 +206,12 @@ public actor ClusterPoller {
     private func pollSteady(_ steady: [(poll: SteadyPoll, target: Target)]) async -> [NodePoll.Result] {
         steadyPolls += steady.count
         let writtenAt = ContinuousClock.now
-        RedisConnection.write(steady.map(\.poll.prepared.request))
-        let outcomes = await RedisConnection.readings(steady.map(\.poll.prepared.request))
+        let outcomes = await RedisConnection.writeAndRead(steady.map(\.poll.prepared.request))
         var polled: [NodePoll.Result] = []
         polled.reserveCapacity(steady.count)
         var unfinished: [(poll: SteadyPoll, target: Target, outcome: Result<SteadyPoll.Reading, any Error>)] = []
         for ((poll, target), outcome) in zip(steady, outcomes) {
-            guard let identity = target.identity else { continue }
-            if let result = poll.result(outcome, last: target.last, ask: target.ask, identity: identity, writtenAt: writtenAt) {
+            if let result = poll.result(outcome, last: target.last, ask: target.ask, writtenAt: writtenAt) {
                 polled.append(result)
             } else {
                 unfinished.append((poll, target, outcome))
@@ -222,8 +220,7 @@ public actor ClusterPoller {
         guard !unfinished.isEmpty else { return polled }
         return polled + (await withTaskGroup(of: NodePoll.Result.self, returning: [NodePoll.Result].self) { group in
             for (poll, target, outcome) in unfinished {
-                guard let identity = target.identity else { continue }
-                group.addTask { await poll.finish(outcome, last: target.last, identity: identity, writtenAt: writtenAt) }
+                group.addTask { await poll.finish(outcome, last: target.last, writtenAt: writtenAt) }
             }
             var results: [NodePoll.Result] = []
             for await result in group { results.append(result) }

@@ -4,9 +4,9 @@ import ShardtopCore
 
 /// A poll on a connection that already told us its server section (`ServerIdentity`): the
 /// dashboard's warm tick for nearly every node. The poller prepares one for each such node, writes
-/// them all back to back, one hop per event loop (`RedisConnection.write`), and each reply is read
-/// on the event loop as it lands, while the other nodes are still answering; the poller then
-/// hops back once per loop (`RedisConnection.readings`).
+/// them all back to back, one hop per event loop, and each reply is read on the event loop as it
+/// lands, while the other nodes are still answering; the poller resumes once, when the last is in
+/// (`RedisConnection.writeAndRead`).
 ///
 /// Written from each node's own task instead, the 30 writes of a 30-node tick were spread over
 /// 0.8 ms while the first servers had already answered, and each reply waited for a pool thread
@@ -17,6 +17,8 @@ struct SteadyPoll: Sendable {
     let prepared: NodeClient.PreparedRequest<Reading>
     /// CLUSTER INFO and INFO only (`NodePoll.lightCommands`), else CLUSTER NODES first.
     let light: Bool
+    /// The node's server section, as read on this connection: it completes the INFO read here.
+    let identity: ServerIdentity
 
     /// The replies, read: a reply that does not parse is a failed poll, not a failed connection.
     enum Reading: Sendable {
@@ -37,8 +39,9 @@ struct SteadyPoll: Sendable {
     /// What a steady poll of one node sends, on which connection, and how its replies are read.
     struct Plan: Sendable {
         let light: Bool
+        let identity: ServerIdentity
         /// The connection its server section was read on (`ServerIdentity.connection`).
-        let connection: Int
+        var connection: Int { identity.connection }
         let request: ByteBuffer
         let replyCount: Int
         let reading: @Sendable ([RESPValue]) -> Reading
@@ -53,7 +56,7 @@ struct SteadyPoll: Sendable {
         let light: Bool
         if case .ifChanged = ask, last != nil { light = true } else { light = false }
         let request = light ? lightRequest : fullRequest
-        return Plan(light: light, connection: identity.connection, request: request.bytes, replyCount: request.count) { replies in
+        return Plan(light: light, identity: identity, request: request.bytes, replyCount: request.count) { replies in
             Self.read(replies, light: light, last: last)
         }
     }
@@ -76,8 +79,8 @@ struct SteadyPoll: Sendable {
     }
 
     /// The poll's result from its reading, or nil when the node's signature moved and CLUSTER
-    /// NODES must follow as a second trip (`secondTrip`): no hop, no await, for the usual case.
-    func result(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, ask: TopologyAsk, identity: ServerIdentity, writtenAt: ContinuousClock.Instant) -> NodePoll.Result? {
+    /// NODES must follow as a second trip (`finish`): no hop, no await, for the usual case.
+    func result(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, ask: TopologyAsk, writtenAt: ContinuousClock.Instant) -> NodePoll.Result? {
         guard case .success(.read(let clusterInfo, let rawInfo, let readTopology, let arrived)) = outcome else { return nil }
         let now = Date().timeIntervalSince1970
         let info = identity.completing(rawInfo, now: now)
@@ -101,7 +104,7 @@ struct SteadyPoll: Sendable {
 
     /// What `result` left: a failed request or unreadable reply, or a moved signature, whose
     /// CLUSTER NODES follows as a second round trip to this node alone (as `NodePoll.poll` does).
-    func finish(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, identity: ServerIdentity, writtenAt: ContinuousClock.Instant) async -> NodePoll.Result {
+    func finish(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, writtenAt: ContinuousClock.Instant) async -> NodePoll.Result {
         let now = Date().timeIntervalSince1970
         switch outcome {
         case .failure(let error):

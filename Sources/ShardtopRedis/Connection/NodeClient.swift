@@ -59,7 +59,7 @@ public actor NodeClient {
     }
 
     /// A request prepared on the live connection, to be written with other nodes' requests
-    /// (`RedisConnection.write(_:)`) and read where its replies land (`ClusterPoller`'s steady polls).
+    /// (`RedisConnection.writeAndRead(_:)`) and read where its replies land (`ClusterPoller`'s steady polls).
     public struct PreparedRequest<Reading: Sendable>: Sendable {
         public let request: RedisConnection.Prepared<Reading>
         fileprivate let connection: RedisConnection

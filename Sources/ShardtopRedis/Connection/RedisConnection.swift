@@ -247,7 +247,7 @@ public final class RedisConnection: Sendable {
         return Array(replies.dropFirst(leading))
     }
 
-    /// A request encoded for this connection and not yet written (see `write(_:)`); `read` is
+    /// A request encoded for this connection and not yet written (see `writeAndRead(_:)`); `read` is
     /// what its replies became, worked out on the connection's event loop as they arrived.
     public struct Prepared<Reading: Sendable>: Sendable {
         public let read: EventLoopFuture<Reading>
@@ -257,7 +257,7 @@ public final class RedisConnection: Sendable {
 
     /// Prepares `encoded` (`replyCount` commands) and how to read its replies: `reading` runs on
     /// the event loop the moment the replies are whole, so a caller polling many nodes reads each
-    /// reply while the others are still on their way, and hops back once (`write(_:)`).
+    /// reply while the others are still on their way, and hops back once (`writeAndRead(_:)`).
     public func prepare<Reading: Sendable>(encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
                                            reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> Prepared<Reading> {
         let leading = preamble.withLockedValue { value in defer { value = [] }; return value }
@@ -287,34 +287,27 @@ public final class RedisConnection: Sendable {
         return Prepared(read: read.futureResult, start: startAndRead)
     }
 
-    /// Writes prepared requests, each loop's in one hop to it: requests for 30 nodes written
-    /// back to back, as a one-shot client writes them, rather than as each node's task gets a turn.
-    public static func write<Reading>(_ requests: [Prepared<Reading>]) {
-        var byLoop: [ObjectIdentifier: (loop: any EventLoop, starts: [@Sendable () -> Void])] = [:]
-        for request in requests {
-            let key = ObjectIdentifier(request.eventLoop as AnyObject)
-            byLoop[key, default: (request.eventLoop, [])].starts.append(request.start)
+    /// Writes prepared requests and waits for what each one's replies became, in the order given.
+    /// Each loop's requests are written in one hop to it, back to back, as a one-shot client
+    /// writes them, rather than as each node's task gets a turn; each reading is collected on its
+    /// loop as it completes, and the caller resumes once, when the last is in (awaiting each loop's
+    /// futures in turn cost a hop to the loop and back per loop).
+    public static func writeAndRead<Reading: Sendable>(_ requests: [Prepared<Reading>]) async -> [Result<Reading, any Error>] {
+        guard !requests.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collector = ReadingCollector<Reading>(count: requests.count, continuation: continuation)
+            var byLoop: [ObjectIdentifier: (loop: any EventLoop, starts: [@Sendable () -> Void])] = [:]
+            for (index, request) in requests.enumerated() {
+                let start = request.start
+                let read = request.read
+                byLoop[ObjectIdentifier(request.eventLoop as AnyObject), default: (request.eventLoop, [])].starts.append {
+                    start()
+                    // On the loop, where `read` completes: registering here is no hop.
+                    read.whenComplete { collector.set(index, $0) }
+                }
+            }
+            for (loop, starts) in byLoop.values { loop.execute { starts.forEach { $0() } } }
         }
-        for (loop, starts) in byLoop.values {
-            if loop.inEventLoop { starts.forEach { $0() } } else { loop.execute { starts.forEach { $0() } } }
-        }
-    }
-
-    /// What each written request's replies became, in the order given, awaited once per event
-    /// loop rather than once per request (each await of a loop's future is a hop to that loop and
-    /// back to the caller).
-    public static func readings<Reading>(_ requests: [Prepared<Reading>]) async -> [Result<Reading, any Error>] {
-        var byLoop: [ObjectIdentifier: (loop: any EventLoop, indices: [Int])] = [:]
-        for (index, request) in requests.enumerated() {
-            byLoop[ObjectIdentifier(request.eventLoop as AnyObject), default: (request.eventLoop, [])].indices.append(index)
-        }
-        var results = [Result<Reading, any Error>?](repeating: nil, count: requests.count)
-        for (loop, indices) in byLoop.values {
-            // whenAllComplete never fails: each request's own outcome is in its Result.
-            let outcomes = (try? await EventLoopFuture.whenAllComplete(indices.map { requests[$0].read }, on: loop).get()) ?? []
-            for (index, outcome) in zip(indices, outcomes) { results[index] = outcome }
-        }
-        return results.map { $0 ?? .failure(RedisClientError.connectionClosed) }
     }
 
     /// Same as `send(_:)` for binary arguments (key names and values are bytes, not text).
@@ -402,5 +395,27 @@ public final class RedisConnection: Sendable {
             return connect.connectionErrors.first.map { describe($0.error) } ?? "\(connect)"
         }
         return "\(error)"
+    }
+}
+
+/// Where `RedisConnection.writeAndRead` gathers its readings, from whichever loop each completes
+/// on; the last one resumes the caller.
+private final class ReadingCollector<Reading: Sendable>: Sendable {
+    private let state: NIOLockedValueBox<(results: [Result<Reading, any Error>?], remaining: Int)>
+    private let continuation: CheckedContinuation<[Result<Reading, any Error>], Never>
+
+    init(count: Int, continuation: CheckedContinuation<[Result<Reading, any Error>], Never>) {
+        state = NIOLockedValueBox((Array(repeating: nil, count: count), count))
+        self.continuation = continuation
+    }
+
+    func set(_ index: Int, _ result: Result<Reading, any Error>) {
+        let done: [Result<Reading, any Error>]? = state.withLockedValue { state in
+            if case .some = state.results[index] { return nil }
+            state.results[index] = result
+            state.remaining -= 1
+            return state.remaining == 0 ? state.results.map { $0! } : nil
+        }
+        if let done { continuation.resume(returning: done) }
     }
 }
