@@ -52,7 +52,7 @@ final class FloorClient {
         }
         var received = [[UInt8]](repeating: [], count: sockets.count)
         var pending = sockets.indices.map { pollfd(fd: sockets[$0], events: Int16(POLLIN), revents: 0) }
-        var indexOf = Dictionary(uniqueKeysWithValues: sockets.enumerated().map { ($1, $0) })
+        let indexOf = Dictionary(uniqueKeysWithValues: sockets.enumerated().map { ($1, $0) })
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while !pending.isEmpty {
             guard poll(&pending, nfds_t(pending.count), timeoutMillis) > 0 else { throw BenchFailure("floor client: no reply within \(timeoutMillis) ms") }
@@ -66,11 +66,11 @@ final class FloorClient {
             }
             pending = still
         }
-        indexOf.removeAll()
     }
 
     /// True once `bytes` hold `replies` whole replies (bulk strings or status lines); an error
-    /// reply ends the bench, as the dashboard's poll would report the node failed.
+    /// reply ends the bench, as the dashboard's poll would report the node failed. Not
+    /// `RESPParser`: it builds every value, and the floor is what reading costs without that.
     static func whole(_ bytes: [UInt8], replies: Int) throws -> Bool {
         var position = 0
         for _ in 0..<replies {
