@@ -68,7 +68,7 @@ public struct SnapshotNode: Hashable, Sendable, Codable {
     public var isPrimary: Bool { role == .primary }
     /// A dialled address that no answering node knows (a wrong seed): not a cluster member.
     /// The assembler gives such entries the id "?host:port".
-    public var isUnknownSeed: Bool { id.hasPrefix("?") }
+    public var isUnknownSeed: Bool { id.utf8.first == UInt8(ascii: "?") }
     public var isReachable: Bool { error == nil }
     public var slotCount: Int { SlotRange.total(slots) }
 }

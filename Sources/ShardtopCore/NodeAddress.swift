@@ -34,7 +34,7 @@ public struct NodeAddress: Hashable, Comparable, Sendable, Codable, CustomString
     }
 
     public var description: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     public static func < (lhs: NodeAddress, rhs: NodeAddress) -> Bool {

@@ -12,23 +12,35 @@ public enum SnapshotDiff {
             add(.clusterStateChanged, new.state == "ok" ? .info : .error, nil, "cluster state \(old.state) -> \(new.state)")
         }
 
-        let oldByID = Dictionary(old.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let newByID = Dictionary(new.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Built only when nodes came or went, slots moved or migrations opened or closed: on a
+        // quiet tick the nodes are last tick's, in the same order, and pair up by position.
+        lazy var oldByID = Dictionary(old.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        lazy var newByID = Dictionary(new.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
-        for node in new.nodes where oldByID[node.id] == nil {
-            add(.nodeJoined, .info, node.id, "\(label(node)) joined as \(node.role.rawValue)")
-        }
-        for node in old.nodes where newByID[node.id] == nil {
-            add(.nodeLeft, .warning, node.id, "\(label(node)) left the cluster")
+        let sameNodes = old.nodes.count == new.nodes.count && old.nodes.indices.allSatisfy { old.nodes[$0].id == new.nodes[$0].id }
+        if sameNodes {
+            for position in new.nodes.indices {
+                nodeEvents(before: old.nodes[position], after: new.nodes[position], lag: lag, add: add)
+            }
+        } else {
+            for node in new.nodes where oldByID[node.id] == nil {
+                add(.nodeJoined, .info, node.id, "\(label(node)) joined as \(node.role.rawValue)")
+            }
+            for node in old.nodes where newByID[node.id] == nil {
+                add(.nodeLeft, .warning, node.id, "\(label(node)) left the cluster")
+            }
+            for node in new.nodes {
+                guard let before = oldByID[node.id] else { continue }
+                nodeEvents(before: before, after: node, lag: lag, add: add)
+            }
         }
 
-        for node in new.nodes {
-            guard let before = oldByID[node.id] else { continue }
-            nodeEvents(before: before, after: node, lag: lag, add: add)
+        if old.slotOwners != new.slotOwners {
+            events += slotMoves(old: old, new: new, oldByID: oldByID, newByID: newByID)
         }
-
-        events += slotMoves(old: old, new: new, oldByID: oldByID, newByID: newByID)
-        events += migrationChanges(old: old, new: new, newByID: newByID, oldByID: oldByID)
+        if old.openSlots != new.openSlots {
+            events += migrationChanges(old: old, new: new, newByID: newByID, oldByID: oldByID)
+        }
         return events
     }
 
@@ -36,7 +48,9 @@ public enum SnapshotDiff {
         before: SnapshotNode, after: SnapshotNode, lag: LagThresholds,
         add: (ClusterEvent.Kind, ClusterEvent.Severity, String?, String) -> Void
     ) {
-        let name = label(after)
+        // Worked out only when there is an event to word: on a quiet tick (nearly every tick) no
+        // node has one, and the label's text was most of the diff (issue 12).
+        var name: String { label(after) }
         // From whether it answered, not from `health`: a cluster FAIL verdict outranks
         // unreachable in `health`, yet the node is still silent.
         let wasReachable = before.isReachable
@@ -48,9 +62,8 @@ public enum SnapshotDiff {
         }
 
         // The cluster's own verdicts, apart from our reachability: they lag ours by a node timeout or more.
-        let clusterFlags: Set<String> = ["pfail", "fail", "handshake", "noaddr"]
-        let oldFlags = Set(before.flags).intersection(clusterFlags)
-        let newFlags = Set(after.flags).intersection(clusterFlags)
+        let oldFlags = before.flags == after.flags ? [] : Set(before.flags).intersection(clusterFlags)
+        let newFlags = before.flags == after.flags ? [] : Set(after.flags).intersection(clusterFlags)
         if oldFlags != newFlags {
             let gained = newFlags.subtracting(oldFlags).sorted()
             let lost = oldFlags.subtracting(newFlags).sorted()
@@ -92,6 +105,9 @@ public enum SnapshotDiff {
             }
         }
     }
+
+    /// The flags that are the cluster's own verdicts on a node (the others name its role).
+    private static let clusterFlags: Set<String> = ["pfail", "fail", "handshake", "noaddr"]
 
     private static func slotMoves(
         old: ClusterSnapshot, new: ClusterSnapshot,

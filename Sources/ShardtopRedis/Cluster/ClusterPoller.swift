@@ -142,8 +142,9 @@ public actor ClusterPoller {
         clients.removeAll()
     }
 
+    /// Lazily filtered: a plain `filter` copied every node of the snapshot, each tick.
     private func knownAddresses() -> [NodeAddress] {
-        latest?.nodes.filter { !$0.isUnknownSeed }.map(\.address) ?? []
+        latest.map { Array($0.nodes.lazy.filter { !$0.isUnknownSeed }.map(\.address)) } ?? []
     }
 
     private func pollAll(_ addresses: Set<NodeAddress>, fullTopology: Bool) async -> [NodeReport] {

@@ -26,6 +26,19 @@ import Testing
         #expect(fields[""] == "no key")
     }
 
+    /// The key is hashed a word at a time: keys alike but for one byte in the middle, or of seven,
+    /// eight and nine bytes, are still told apart.
+    @Test func keysThatDifferOnlyInTheMiddleOrInLengthAreToldApart() {
+        let fields = InfoFields("abcdefghXabcdefgh:1\r\nabcdefghYabcdefgh:2\r\nabcdefg:3\r\nabcdefgh:4\r\nabcdefghi:5\r\n")
+        #expect(fields["abcdefghXabcdefgh"] == "1")
+        #expect(fields["abcdefghYabcdefgh"] == "2")
+        #expect(fields["abcdefghZabcdefgh"] == nil)
+        #expect(fields["abcdefg"] == "3")
+        #expect(fields["abcdefgh"] == "4")
+        #expect(fields["abcdefghi"] == "5")
+        #expect(fields["abcdefgi"] == nil)
+    }
+
     /// Many keys (as in a cluster with many replicas): every one of them is found.
     @Test func everyKeyOfALongReplyIsFound() {
         let text = (0..<2000).map { "slave\($0):ip=10.0.0.\($0 % 250),port=\($0)" }.joined(separator: "\r\n")
