@@ -3,6 +3,13 @@ import ShardtopCore
 /// The persistence fields of an INFO reply (sections persistence and stats), typed.
 /// Lenient like the rest of INFO: a field missing or in an unknown form stays nil.
 enum PersistenceInfoParser {
+    /// Every key `parse` reads (see `InfoKeys`).
+    static let keys = [
+        "loading", "loading_loaded_perc", "loading_eta_seconds", "rdb_last_save_time", "server_time_usec",
+        "rdb_changes_since_last_save", "rdb_bgsave_in_progress", "rdb_last_bgsave_status", "rdb_last_bgsave_time_sec",
+        "latest_fork_usec", "aof_enabled", "aof_rewrite_in_progress", "aof_last_write_status", "aof_last_bgrewrite_status",
+    ]
+
     static func parse(_ fields: InfoFields) -> PersistenceInfo {
         var info = PersistenceInfo(loading: fields.string("loading") == "1")
         if info.loading {

@@ -9,8 +9,18 @@ public enum ServerInfoParser {
 
     /// The reply's bytes as they came off the wire (no String is made of the whole reply).
     public static func parse(bytes: [UInt8]) -> ServerInfo {
-        parse(InfoFields(bytes: bytes))
+        parse(InfoFields(bytes: bytes, keeping: keys))
     }
+
+    /// Every key `parse` and `PersistenceInfoParser` read (a debug build traps on any other).
+    static let keys = InfoKeys([
+        "server_name", "valkey_version", "redis_version", "uptime_in_seconds",
+        "role", "master_repl_offset", "slave_repl_offset", "master_host", "master_port", "master_link_status",
+        "master_last_io_seconds_ago", "master_link_down_since_seconds", "master_sync_in_progress", "master_sync_perc",
+        "instantaneous_ops_per_sec", "total_commands_processed", "evicted_keys", "expired_keys",
+        "used_memory", "maxmemory", "maxmemory_policy", "mem_fragmentation_ratio",
+        "connected_clients", "maxclients", "used_cpu_sys", "used_cpu_user",
+    ] + PersistenceInfoParser.keys, numbered: ["slave", "db"])
 
     static func parse(_ fields: InfoFields) -> ServerInfo {
         // Valkey keeps printing redis_version (frozen at 7.2.4) for client compatibility,
