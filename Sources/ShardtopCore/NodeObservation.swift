@@ -17,8 +17,15 @@ public struct NodeFlags: OptionSet, Hashable, Sendable {
     public static let noaddr = NodeFlags(rawValue: 1 << 6)
     public static let nofailover = NodeFlags(rawValue: 1 << 7)
 
+    private static let primaryNames = ["primary"]
+    private static let replicaNames = ["replica"]
+
     /// Flag names in primary/replica naming, for display and JSON.
     public var names: [String] {
+        // The two a healthy cluster shows, shared: every node's flags are named every tick, and
+        // equal lists that share storage compare at once (the diff compares them every tick).
+        if self == .primary { return Self.primaryNames }
+        if self == .replica { return Self.replicaNames }
         var result: [String] = []
         if contains(.myself) { result.append("myself") }
         if contains(.primary) { result.append("primary") }

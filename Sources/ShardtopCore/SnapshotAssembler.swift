@@ -18,11 +18,14 @@ public enum SnapshotAssembler {
         }()
         let previousNodes = previous?.nodes ?? []
         let previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
-        let reportByAddress = Dictionary(reports.map { ($0.address, $0) }, uniquingKeysWith: { _, b in b })
+        // Only failed reports are looked up by address (nodes without a voter); on a quiet tick there are none.
+        var failureByAddress: [NodeAddress: String] = [:]
+        for report in reports {
+            if case .failed(let reason) = report.outcome { failureByAddress[report.address] = reason } else { failureByAddress[report.address] = nil }
+        }
 
         var nodes: [SnapshotNode] = []
         nodes.reserveCapacity(majority.nodesByID.count + reports.count)
-        var placedAddresses = Set<NodeAddress>()
         for node in majority.nodesByID {
             let id = index.ids[node]
             let voter = index.voterOf[node] >= 0 ? voters[index.voterOf[node]] : nil
@@ -33,13 +36,13 @@ public enum SnapshotAssembler {
             )
             guard let made = makeNode(
                 id: id, voter: voter, others: others, slots: majority.rangesByNode[node] ?? [],
-                reportByAddress: reportByAddress, previous: previousByID[id].map { previousNodes[$0] }
+                failureByAddress: failureByAddress, previous: previousByID[id].map { previousNodes[$0] }
             ) else { continue }
-            placedAddresses.insert(made.address)
             nodes.append(made)
         }
         // Addresses we dialled that no answering node knows: a wrong seed, or a cluster we cannot reach at all.
-        for report in reports where !placedAddresses.contains(report.address) {
+        let placedAddresses = failureByAddress.isEmpty ? [] : Set(nodes.map(\.address))
+        for report in reports where !failureByAddress.isEmpty && !placedAddresses.contains(report.address) {
             guard case .failed(let reason) = report.outcome else { continue }
             var orphan = SnapshotNode(id: "?\(report.address)", address: report.address, role: .primary, health: .unreachable)
             orphan.error = reason
@@ -94,7 +97,7 @@ public enum SnapshotAssembler {
 
     private static func makeNode(
         id: String, voter: Voter?, others: OthersView, slots: [SlotRange],
-        reportByAddress: [NodeAddress: NodeReport], previous: SnapshotNode?
+        failureByAddress: [NodeAddress: String], previous: SnapshotNode?
     ) -> SnapshotNode? {
         let reference = voter?.myself ?? others.mostCommon
         guard let reference else { return nil }
@@ -113,24 +116,28 @@ public enum SnapshotAssembler {
         if others.flags.contains(.pfail) { viewFlags.insert(.pfail) }
         node.flags = viewFlags.names
 
-        var candidates: [NodeHealth] = [.ok]
-        if viewFlags.contains(.fail) { candidates.append(.fail) }
-        if viewFlags.contains(.pfail) { candidates.append(.pfail) }
-        if viewFlags.contains(.handshake) { candidates.append(.handshake) }
-        if viewFlags.contains(.noaddr) { candidates.append(.noaddr) }
+        // The most severe that applies; on a tie, the first named (as `max(by:)` over a list would).
+        var health = NodeHealth.ok
+        func consider(_ candidate: NodeHealth) {
+            if candidate.severityRank > health.severityRank { health = candidate }
+        }
+        if viewFlags.contains(.fail) { consider(.fail) }
+        if viewFlags.contains(.pfail) { consider(.pfail) }
+        if viewFlags.contains(.handshake) { consider(.handshake) }
+        if viewFlags.contains(.noaddr) { consider(.noaddr) }
 
         if let voter {
             apply(info: voter.info, report: voter.report, previous: previous, to: &node)
-            if voter.info.loading { candidates.append(.loading) }
+            if voter.info.loading { consider(.loading) }
         } else {
             // Keep the last numbers we had, so the row does not go blank; `lastSeen` says how old they are.
             if let previous { carryOver(from: previous, to: &node) }
-            if let report = reportByAddress[address], case .failed(let reason) = report.outcome {
+            if let reason = failureByAddress[address] {
                 node.error = reason
-                candidates.append(.unreachable)
+                consider(.unreachable)
             }
         }
-        node.health = candidates.max { $0.severityRank < $1.severityRank } ?? .ok
+        node.health = health
         return node
     }
 
@@ -209,53 +216,58 @@ public enum SnapshotAssembler {
             let primaryInfo = voterByID[primaryID]?.info
             let replicaInfo = voterByID[replica.id]?.info
             let ack = primaryInfo?.replicas.first { $0.address == replica.address }
-            let known = [replicaInfo?.replicationOffset, ack?.offset].compactMap { $0 }.max()
+            // The larger of what is known, without building arrays: this runs for every replica, every tick.
+            let known = larger(replicaInfo?.replicationOffset, ack?.offset)
             if let primaryOffset = primaryInfo?.replicationOffset, let known {
                 nodes[index].lagBytes = max(0, primaryOffset - known)
             }
-            var seconds: [Int] = []
-            if let ack { seconds.append(ack.lagSeconds) }
-            if replicaInfo?.primaryLinkUp == false {
-                seconds.append(replicaInfo?.primaryLinkDownSinceSeconds ?? replicaInfo?.primaryLastIOSecondsAgo ?? 0)
-            }
-            nodes[index].lagSeconds = seconds.max()
+            let linkDown = replicaInfo?.primaryLinkUp == false
+                ? replicaInfo?.primaryLinkDownSinceSeconds ?? replicaInfo?.primaryLastIOSecondsAgo ?? 0
+                : nil
+            nodes[index].lagSeconds = larger(ack?.lagSeconds, linkDown)
         }
+    }
+
+    private static func larger<Value: Comparable>(_ a: Value?, _ b: Value?) -> Value? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return max(a, b)
     }
 
     // MARK: - Ordering and votes
 
     /// Primaries by their first slot, each followed by its replicas; nodes nobody claims go last.
+    /// Worked out on positions, with one lookup by id per replica: string-keyed tables of
+    /// followers and placed ids were most of this, every tick (issue 12). Node ids are unique here.
     private static func ordered(_ nodes: [SnapshotNode]) -> [SnapshotNode] {
-        let primaries = nodes.filter(\.isPrimary).sorted {
-            let a = $0.slots.first?.start ?? Int.max
-            let b = $1.slots.first?.start ?? Int.max
-            return (a, $0.address) < (b, $1.address)
+        let primaries = nodes.indices.filter { nodes[$0].isPrimary }.sorted {
+            let a = nodes[$0].slots.first?.start ?? Int.max
+            let b = nodes[$1].slots.first?.start ?? Int.max
+            return (a, nodes[$0].address) < (b, nodes[$1].address)
         }
-        // Every node naming each primary, in input order, grouped once (sorted on first use).
-        var followers: [String: [Int]] = [:]
-        for (position, node) in nodes.enumerated() {
-            if let primaryID = node.primaryId { followers[primaryID, default: []].append(position) }
+        var rankOfPrimary: [String: Int] = [:]
+        rankOfPrimary.reserveCapacity(primaries.count)
+        for (rank, position) in primaries.enumerated() where rankOfPrimary[nodes[position].id] == nil {
+            rankOfPrimary[nodes[position].id] = rank
         }
-        var sortedFollowers: [String: [Int]] = [:]
+        // Each primary's followers, in input order, then by address.
+        var followers = [[Int]](repeating: [], count: primaries.count)
+        for position in nodes.indices {
+            if let primaryID = nodes[position].primaryId, let rank = rankOfPrimary[primaryID] { followers[rank].append(position) }
+        }
+        var placed = [Bool](repeating: false, count: nodes.count)
         var result: [SnapshotNode] = []
         result.reserveCapacity(nodes.count)
-        var placed = Set<String>()
-        for primary in primaries {
-            result.append(primary)
-            placed.insert(primary.id)
-            let replicas: [Int]
-            if let done = sortedFollowers[primary.id] {
-                replicas = done
-            } else {
-                replicas = (followers[primary.id] ?? []).sorted { nodes[$0].address < nodes[$1].address }
-                sortedFollowers[primary.id] = replicas
-            }
-            for replica in replicas {
+        for (rank, position) in primaries.enumerated() {
+            result.append(nodes[position])
+            placed[position] = true
+            for replica in followers[rank].sorted(by: { nodes[$0].address < nodes[$1].address }) {
                 result.append(nodes[replica])
-                placed.insert(nodes[replica].id)
+                placed[replica] = true
             }
         }
-        result += nodes.filter { !placed.contains($0.id) }.sorted { $0.address < $1.address }
+        let rest = nodes.indices.filter { !placed[$0] }.sorted { nodes[$0].address < nodes[$1].address }
+        for position in rest { result.append(nodes[position]) }
         return result
     }
 
