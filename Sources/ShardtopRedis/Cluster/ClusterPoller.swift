@@ -120,8 +120,9 @@ public actor ClusterPoller {
         }
         if !departed.isEmpty { reports.removeAll { departed.contains($0.address) } }
         // In address order, not in order of arrival: the assembly's voters are then the same list
-        // from tick to tick, which is what lets it reuse its reading of their views.
-        reports.sort { $0.address < $1.address }
+        // from tick to tick, which is what lets it reuse its reading of their views. `pollAll`
+        // returns its reports in that order; only discovered nodes and strays come after.
+        if !newcomers.isEmpty || !strays.isEmpty { reports.sort { $0.address < $1.address } }
         let snapshot = SnapshotAssembler.assemble(reports: reports, previous: latest, now: Date().timeIntervalSince1970, memo: memo)
         let events = latest.map { SnapshotDiff.events(from: $0, to: snapshot, lag: lagThresholds) } ?? []
         latest = snapshot
@@ -160,13 +161,17 @@ public actor ClusterPoller {
         var steady: [(poll: SteadyPoll, target: Target)] = []
         var ordinary: [Target] = []
         for target in targets {
-            if let plan = SteadyPoll.plan(askSaveRules: target.askSaveRules, last: target.last, topology: target.ask, identity: target.identity),
+            if let plan = SteadyPoll.plan(address: target.client.address, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
+                                          identity: target.identity),
                let prepared = await target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
                 steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
             } else {
                 ordinary.append(target)
             }
         }
+        // The requests carrying CLUSTER NODES first, so that their servers, which have about
+        // three times a light request's work, start first: a tick ends with its slowest node.
+        steady = steady.filter { !$0.poll.light } + steady.filter { $0.poll.light }
         let polled: [NodePoll.Result]
         if steady.isEmpty {
             polled = await Self.pollEach(ordinary)
@@ -177,14 +182,20 @@ public actor ClusterPoller {
             let steadyPolled = await pollSteady(steady)
             polled = steadyPolled + (await ordinaryPolled)
         }
-        var reports: [NodeReport] = []
-        reports.reserveCapacity(polled.count)
+        // In address order (the order of `sorted`), whatever order the replies came in.
+        var placed = [NodeReport?](repeating: nil, count: sorted.count)
+        var unplaced: [NodeReport] = []
         for result in polled {
             let report = result.report
             if let answer = result.saveRules { saveRules[report.address] = (answer, report.time) }
-            identities[report.address] = result.identity
+            // A poll that did not ask the server section passes the identity it was given back.
+            if result.identity == nil || result.askedServerSection { identities[report.address] = result.identity }
             if result.askedServerSection { serverSectionAsks += 1 }
-            reports.append(withSaveRules(report))
+            if let position = positions[report.address], placed[position] == nil {
+                placed[position] = withSaveRules(report)
+            } else {
+                unplaced.append(withSaveRules(report))
+            }
             // A node that failed keeps its last reading: its next answer is often the same text.
             guard let topology = result.topology, let signature = result.signature else {
                 refresh.failed(report.address)
@@ -200,7 +211,7 @@ public actor ClusterPoller {
             topologies[report.address] = topology
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
-        return reports
+        return placed.compactMap { $0 } + unplaced
     }
 
     /// Steady polls, written together and read where their replies land (`SteadyPoll`).
@@ -212,7 +223,7 @@ public actor ClusterPoller {
         polled.reserveCapacity(steady.count)
         var unfinished: [(poll: SteadyPoll, target: Target, outcome: Result<SteadyPoll.Reading, any Error>)] = []
         for ((poll, target), outcome) in zip(steady, outcomes) {
-            if let result = poll.result(outcome, last: target.last, ask: target.ask, writtenAt: writtenAt) {
+            if let result = SteadyPoll.result(outcome, writtenAt: writtenAt) {
                 polled.append(result)
             } else {
                 unfinished.append((poll, target, outcome))

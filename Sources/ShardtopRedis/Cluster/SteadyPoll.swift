@@ -22,7 +22,11 @@ struct SteadyPoll: Sendable {
 
     /// The replies, read: a reply that does not parse is a failed poll, not a failed connection.
     enum Reading: Sendable {
-        case read(clusterInfo: ClusterInfoReport, info: ServerInfo, topology: ParsedTopology?, arrived: ContinuousClock.Instant)
+        /// The poll's result, worked out on the event loop as the replies landed (its round trip
+        /// is filled in by `result`, which knows when the request was written).
+        case done(NodePoll.Result, arrived: ContinuousClock.Instant)
+        /// The signature moved: CLUSTER NODES follows as a second trip (`finish`).
+        case read(clusterInfo: ClusterInfoReport, info: ServerInfo, arrived: ContinuousClock.Instant)
         case unreadable(any Error)
     }
 
@@ -51,55 +55,67 @@ struct SteadyPoll: Sendable {
     /// server section read yet, or CONFIG GET save due. Synchronous, so that a node polled the
     /// ordinary way (every node of a cold snapshot) costs the poller no hop; `NodeClient.prepare`
     /// then says whether the connection is still the one the plan is for.
-    static func plan(askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity?) -> Plan? {
+    static func plan(address: NodeAddress, askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity?) -> Plan? {
         guard !askSaveRules, let identity else { return nil }
         let light: Bool
         if case .ifChanged = ask, last != nil { light = true } else { light = false }
         let request = light ? lightRequest : fullRequest
         return Plan(light: light, identity: identity, request: request.bytes, replyCount: request.count) { replies in
-            Self.read(replies, light: light, last: last)
+            Self.read(replies, light: light, address: address, last: last, ask: ask, identity: identity)
         }
     }
 
-    /// On the event loop: parsing here overlaps with the other nodes' answers.
-    private static func read(_ replies: [RESPValue], light: Bool, last: ParsedTopology?) -> Reading {
+    /// On the event loop: parsing, and the node's whole result, here overlap with the other
+    /// nodes' answers instead of following the last of them (issue 12). The connection is the
+    /// one `identity` was read on: `NodeClient.prepare` refuses any other.
+    private static func read(_ replies: [RESPValue], light: Bool, address: NodeAddress, last: ParsedTopology?,
+                             ask: TopologyAsk, identity: ServerIdentity) -> Reading {
         do {
+            let clusterInfo: ClusterInfoReport
+            let rawInfo: ServerInfo
+            let readTopology: ParsedTopology?
             if light {
                 guard replies.count == 2 else { throw RedisClientError.unexpectedReply("expected 2 replies, got \(replies.count)") }
-                return .read(clusterInfo: ClusterInfoParser.parse(bytes: try NodePoll.bytes(replies[0], command: "CLUSTER INFO")),
-                             info: ServerInfoParser.parse(bytes: try NodePoll.bytes(replies[1], command: "INFO")),
-                             topology: nil, arrived: .now)
+                clusterInfo = ClusterInfoParser.parse(bytes: try NodePoll.bytes(replies[0], command: "CLUSTER INFO"))
+                rawInfo = ServerInfoParser.parse(bytes: try NodePoll.bytes(replies[1], command: "INFO"))
+                readTopology = nil
+            } else {
+                let parsed = try NodePoll.parse(replies, last: last)
+                guard case .answered(_, let parsedClusterInfo, let parsedInfo) = parsed.outcome else { throw RedisClientError.unexpectedReply("no answer") }
+                clusterInfo = parsedClusterInfo
+                rawInfo = parsedInfo
+                readTopology = parsed.topology
             }
-            let parsed = try NodePoll.parse(replies, last: last)
-            guard case .answered(_, let clusterInfo, let info) = parsed.outcome else { throw RedisClientError.unexpectedReply("no answer") }
-            return .read(clusterInfo: clusterInfo, info: info, topology: parsed.topology, arrived: .now)
+            let arrived = ContinuousClock.now
+            let now = Date().timeIntervalSince1970
+            let info = identity.completing(rawInfo, now: now)
+            let signature = TopologySignature(clusterInfo: clusterInfo, info: info)
+            let topology: ParsedTopology
+            let asked: TopologyAsked
+            if let readTopology {
+                topology = readTopology
+                asked = .inPoll
+            } else if case .ifChanged(let since, let sinceConnection) = ask, let last, signature == since, identity.connection == sinceConnection {
+                topology = last
+                asked = .skipped
+            } else {
+                return .read(clusterInfo: clusterInfo, info: rawInfo, arrived: arrived)
+            }
+            let report = NodeReport(address: address, time: now, roundTripSeconds: nil,
+                                    outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
+            return .done(NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: signature, asked: asked,
+                                         connection: identity.connection, identity: identity, askedServerSection: false), arrived: arrived)
         } catch {
             return .unreadable(error)
         }
     }
 
-    /// The poll's result from its reading, or nil when the node's signature moved and CLUSTER
-    /// NODES must follow as a second trip (`finish`): no hop, no await, for the usual case.
-    func result(_ outcome: Result<Reading, any Error>, last: ParsedTopology?, ask: TopologyAsk, writtenAt: ContinuousClock.Instant) -> NodePoll.Result? {
-        guard case .success(.read(let clusterInfo, let rawInfo, let readTopology, let arrived)) = outcome else { return nil }
-        let now = Date().timeIntervalSince1970
-        let info = identity.completing(rawInfo, now: now)
-        let signature = TopologySignature(clusterInfo: clusterInfo, info: info)
-        let topology: ParsedTopology
-        let asked: TopologyAsked
-        if let readTopology {
-            topology = readTopology
-            asked = .inPoll
-        } else if case .ifChanged(let since, let sinceConnection) = ask, let last, signature == since, prepared.connectionNumber == sinceConnection {
-            topology = last
-            asked = .skipped
-        } else {
-            return nil
-        }
-        let report = NodeReport(address: client.address, time: now, roundTripSeconds: NodePoll.seconds(arrived - writtenAt),
-                                outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
-        return NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: signature, asked: asked,
-                               connection: prepared.connectionNumber, identity: identity, askedServerSection: false)
+    /// The poll's result as worked out on the loop, with its round trip, or nil when the node's
+    /// signature moved and CLUSTER NODES must follow as a second trip (`finish`).
+    static func result(_ outcome: Result<Reading, any Error>, writtenAt: ContinuousClock.Instant) -> NodePoll.Result? {
+        guard case .success(.done(var result, let arrived)) = outcome else { return nil }
+        result.report.roundTripSeconds = NodePoll.seconds(arrived - writtenAt)
+        return result
     }
 
     /// What `result` left: a failed request or unreadable reply, or a moved signature, whose
@@ -112,7 +128,10 @@ struct SteadyPoll: Sendable {
             return await NodePoll.failed(client, error)
         case .success(.unreadable(let error)):
             return await NodePoll.failed(client, error)
-        case .success(.read(let clusterInfo, let rawInfo, _, let arrived)):
+        case .success(.done(let result, _)):
+            // `result` finishes these; kept whole should a caller come here first.
+            return result
+        case .success(.read(let clusterInfo, let rawInfo, let arrived)):
             let info = identity.completing(rawInfo, now: now)
             do {
                 let nodes = try await client.send([NodePoll.commands[0]])

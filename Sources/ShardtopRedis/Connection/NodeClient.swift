@@ -63,8 +63,6 @@ public actor NodeClient {
     public struct PreparedRequest<Reading: Sendable>: Sendable {
         public let request: RedisConnection.Prepared<Reading>
         fileprivate let connection: RedisConnection
-        /// The connection it goes on (`connectionsOpened` when prepared).
-        public let connectionNumber: Int
     }
 
     /// `encoded` prepared on the live connection when that is connection number `number` and the
@@ -74,7 +72,7 @@ public actor NodeClient {
                                            reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> PreparedRequest<Reading>? {
         guard let connection, connection.isActive, connectionsOpened == number, consecutiveFailures == 0 else { return nil }
         return PreparedRequest(request: connection.prepare(encoded: encoded, replyCount: replyCount, timeout: timeout, reading: reading),
-                               connection: connection, connectionNumber: number)
+                               connection: connection)
     }
 
     /// A prepared request failed: as a failed `send`, the connection is dropped and backoff begins.
