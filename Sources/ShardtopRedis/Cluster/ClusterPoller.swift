@@ -162,7 +162,7 @@ public actor ClusterPoller {
         var ordinary: [Target] = []
         for target in targets {
             if let plan = SteadyPoll.plan(address: target.client.address, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
-                                          identity: target.identity),
+                                          identity: target.identity, saveConfigured: saveRules[target.client.address]?.answer.configured),
                let prepared = await target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
                 steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
             } else {
@@ -191,10 +191,12 @@ public actor ClusterPoller {
             // A poll that did not ask the server section passes the identity it was given back.
             if result.identity == nil || result.askedServerSection { identities[report.address] = result.identity }
             if result.askedServerSection { serverSectionAsks += 1 }
+            // A steady poll's report has its save rules already (`SteadyPoll.plan`).
+            let patched = result.saveRulesApplied ? report : withSaveRules(report)
             if let position = positions[report.address], placed[position] == nil {
-                placed[position] = withSaveRules(report)
+                placed[position] = patched
             } else {
-                unplaced.append(withSaveRules(report))
+                unplaced.append(patched)
             }
             // A node that failed keeps its last reading: its next answer is often the same text.
             guard let topology = result.topology, let signature = result.signature else {

@@ -44,6 +44,9 @@ public enum NodePoll {
         var identity: ServerIdentity?
         /// True when this poll's INFO carried the server section.
         var askedServerSection: Bool
+        /// True when the report already says whether RDB saves are configured (steady polls
+        /// apply the poller's last reading on the event loop; see `ClusterPoller.withSaveRules`).
+        var saveRulesApplied = false
     }
 
     /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes

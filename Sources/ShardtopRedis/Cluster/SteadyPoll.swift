@@ -55,13 +55,15 @@ struct SteadyPoll: Sendable {
     /// server section read yet, or CONFIG GET save due. Synchronous, so that a node polled the
     /// ordinary way (every node of a cold snapshot) costs the poller no hop; `NodeClient.prepare`
     /// then says whether the connection is still the one the plan is for.
-    static func plan(address: NodeAddress, askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity?) -> Plan? {
+    /// `saveConfigured`: whether RDB saves are configured, as the poller last read it (nil: not known).
+    static func plan(address: NodeAddress, askSaveRules: Bool, last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity?,
+                     saveConfigured: Bool? = nil) -> Plan? {
         guard !askSaveRules, let identity else { return nil }
         let light: Bool
         if case .ifChanged = ask, last != nil { light = true } else { light = false }
         let request = light ? lightRequest : fullRequest
         return Plan(light: light, identity: identity, request: request.bytes, replyCount: request.count) { replies in
-            Self.read(replies, light: light, address: address, last: last, ask: ask, identity: identity)
+            Self.read(replies, light: light, address: address, last: last, ask: ask, identity: identity, saveConfigured: saveConfigured)
         }
     }
 
@@ -69,7 +71,7 @@ struct SteadyPoll: Sendable {
     /// nodes' answers instead of following the last of them (issue 12). The connection is the
     /// one `identity` was read on: `NodeClient.prepare` refuses any other.
     private static func read(_ replies: [RESPValue], light: Bool, address: NodeAddress, last: ParsedTopology?,
-                             ask: TopologyAsk, identity: ServerIdentity) -> Reading {
+                             ask: TopologyAsk, identity: ServerIdentity, saveConfigured: Bool?) -> Reading {
         do {
             let clusterInfo: ClusterInfoReport
             let rawInfo: ServerInfo
@@ -88,7 +90,8 @@ struct SteadyPoll: Sendable {
             }
             let arrived = ContinuousClock.now
             let now = Date().timeIntervalSince1970
-            let info = identity.completing(rawInfo, now: now)
+            var info = identity.completing(rawInfo, now: now)
+            if let saveConfigured { info.persistence.rdbSaveConfigured = saveConfigured }
             let signature = TopologySignature(clusterInfo: clusterInfo, info: info)
             let topology: ParsedTopology
             let asked: TopologyAsked
@@ -104,7 +107,8 @@ struct SteadyPoll: Sendable {
             let report = NodeReport(address: address, time: now, roundTripSeconds: nil,
                                     outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
             return .done(NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: signature, asked: asked,
-                                         connection: identity.connection, identity: identity, askedServerSection: false), arrived: arrived)
+                                         connection: identity.connection, identity: identity, askedServerSection: false, saveRulesApplied: true),
+                         arrived: arrived)
         } catch {
             return .unreadable(error)
         }
