@@ -2,7 +2,7 @@ import Foundation
 
 /// The `key:value` lines shared by INFO and CLUSTER INFO, read straight from the reply's bytes.
 ///
-/// INFO with its eight sections is about 200 lines per node per tick, and only about 45 of its
+/// INFO with its eight sections is about 200 lines per node per tick, and only about 40 of its
 /// fields are read. Reading the lines as `Substring`s cost most of a warm tick (every slice retains
 /// the reply and walks string indices), so the lines are kept as byte offsets into the reply and
 /// indexed by a hash of the key in a small open-addressing table; a value becomes a `String` or a

@@ -2,7 +2,7 @@ import Foundation
 
 /// The keys a reader of an INFO reply looks up, so that `InfoFields` indexes only those lines.
 ///
-/// A steady poll's INFO is about 170 lines of which the snapshot reads about 45; indexing all of
+/// A steady poll's INFO is about 170 lines of which the snapshot reads 40 keys; indexing all of
 /// them was most of the parse on the event loop, every node, every tick (issue 12). A line whose
 /// key is not listed is skipped once its key is hashed. Keys made of a listed prefix and digits
 /// (`slave0`, `db0`) are kept for `InfoFields.numbered`. In debug builds, looking up a key that
