@@ -21,7 +21,12 @@ public enum SnapshotAssembler {
         // Only failed reports are looked up by address (nodes without a voter); on a quiet tick there are none.
         var failureByAddress: [NodeAddress: String] = [:]
         for report in reports {
-            if case .failed(let reason) = report.outcome { failureByAddress[report.address] = reason } else { failureByAddress[report.address] = nil }
+            // A later answer from the same address wins; with no failure kept there is nothing to clear.
+            if case .failed(let reason) = report.outcome {
+                failureByAddress[report.address] = reason
+            } else if !failureByAddress.isEmpty {
+                failureByAddress[report.address] = nil
+            }
         }
 
         var nodes: [SnapshotNode] = []
@@ -52,7 +57,7 @@ public enum SnapshotAssembler {
 
         let voterByID = Dictionary(voters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         fillReplicationLag(&nodes, voterByID: voterByID)
-        nodes = ordered(nodes)
+        placeInOrder(&nodes)
 
         // Each primary's replicas in the order they were just laid out.
         var replicaIDsByPrimary: [String: [String]] = [:]
@@ -212,17 +217,19 @@ public enum SnapshotAssembler {
     private static func fillReplicationLag(_ nodes: inout [SnapshotNode], voterByID: [String: Voter]) {
         for index in nodes.indices where nodes[index].role == .replica {
             guard let primaryID = nodes[index].primaryId else { continue }
-            let replica = nodes[index]
-            let primaryInfo = voterByID[primaryID]?.info
-            let replicaInfo = voterByID[replica.id]?.info
-            let ack = primaryInfo?.replicas.first { $0.address == replica.address }
+            // The two fields, not the node: a copy of a whole node per replica was a memmove and
+            // a retain per field, every tick.
+            let replicaAddress = nodes[index].address
+            let primary = voterByID[primaryID]
+            let replica = voterByID[nodes[index].id]
+            let ack = primary?.info.replicas.first { $0.address == replicaAddress }
             // The larger of what is known, without building arrays: this runs for every replica, every tick.
-            let known = larger(replicaInfo?.replicationOffset, ack?.offset)
-            if let primaryOffset = primaryInfo?.replicationOffset, let known {
+            let known = larger(replica?.info.replicationOffset, ack?.offset)
+            if let primaryOffset = primary?.info.replicationOffset, let known {
                 nodes[index].lagBytes = max(0, primaryOffset - known)
             }
-            let linkDown = replicaInfo?.primaryLinkUp == false
-                ? replicaInfo?.primaryLinkDownSinceSeconds ?? replicaInfo?.primaryLastIOSecondsAgo ?? 0
+            let linkDown = replica?.info.primaryLinkUp == false
+                ? replica?.info.primaryLinkDownSinceSeconds ?? replica?.info.primaryLastIOSecondsAgo ?? 0
                 : nil
             nodes[index].lagSeconds = larger(ack?.lagSeconds, linkDown)
         }
@@ -237,9 +244,30 @@ public enum SnapshotAssembler {
     // MARK: - Ordering and votes
 
     /// Primaries by their first slot, each followed by its replicas; nodes nobody claims go last.
-    /// Worked out on positions, with one lookup by id per replica: string-keyed tables of
-    /// followers and placed ids were most of this, every tick (issue 12). Node ids are unique here.
-    private static func ordered(_ nodes: [SnapshotNode]) -> [SnapshotNode] {
+    /// The nodes are moved into place by swaps: building a second array copied every node (about
+    /// 40 fields, a retain for each reference), every tick (issue 12).
+    private static func placeInOrder(_ nodes: inout [SnapshotNode]) {
+        let order = ordered(nodes)
+        assert(order.count == nodes.count, "the display order is a permutation of the nodes")
+        // at[k]: where the node first at k is now; holder[p]: which first position is now at p.
+        var at = Array(nodes.indices)
+        var holder = Array(nodes.indices)
+        for (target, source) in order.enumerated() {
+            let current = at[source]
+            guard current != target else { continue }
+            nodes.swapAt(target, current)
+            let displaced = holder[target]
+            at[displaced] = current
+            holder[current] = displaced
+            at[source] = target
+            holder[target] = source
+        }
+    }
+
+    /// The positions of `nodes` in display order (see `placeInOrder`). Worked out on positions,
+    /// with one lookup by id per replica: string-keyed tables of followers and placed ids were most
+    /// of this, every tick (issue 12). Node ids are unique here.
+    private static func ordered(_ nodes: [SnapshotNode]) -> [Int] {
         let primaries = nodes.indices.filter { nodes[$0].isPrimary }.sorted {
             let a = nodes[$0].slots.first?.start ?? Int.max
             let b = nodes[$1].slots.first?.start ?? Int.max
@@ -256,18 +284,18 @@ public enum SnapshotAssembler {
             if let primaryID = nodes[position].primaryId, let rank = rankOfPrimary[primaryID] { followers[rank].append(position) }
         }
         var placed = [Bool](repeating: false, count: nodes.count)
-        var result: [SnapshotNode] = []
+        var result: [Int] = []
         result.reserveCapacity(nodes.count)
         for (rank, position) in primaries.enumerated() {
-            result.append(nodes[position])
+            result.append(position)
             placed[position] = true
             for replica in followers[rank].sorted(by: { nodes[$0].address < nodes[$1].address }) {
-                result.append(nodes[replica])
+                result.append(replica)
                 placed[replica] = true
             }
         }
         let rest = nodes.indices.filter { !placed[$0] }.sorted { nodes[$0].address < nodes[$1].address }
-        for position in rest { result.append(nodes[position]) }
+        result.append(contentsOf: rest)
         return result
     }
 

@@ -21,7 +21,9 @@ struct SteadyPoll: Sendable {
     let identity: ServerIdentity
 
     /// The replies, read: a reply that does not parse is a failed poll, not a failed connection.
-    enum Reading: Sendable {
+    /// Indirect: a reading is handed from the loop to the collector to the poller, and each copy of
+    /// a whole result inline was a memmove and a retain per field (issue 12).
+    indirect enum Reading: Sendable {
         /// The poll's result, worked out on the event loop as the replies landed (its round trip
         /// is filled in by `result`, which knows when the request was written).
         case done(NodePoll.Result, arrived: ContinuousClock.Instant)

@@ -9,7 +9,40 @@ import Glibc
 struct PipelinedRequest: Sendable {
     var encoded: ByteBuffer
     var replyCount: Int
-    var promise: EventLoopPromise<[RESPValue]>
+    var completion: Completion
+
+    /// Who hears the replies. Both are told on the channel's event loop, exactly once.
+    enum Completion: Sendable {
+        case promise(EventLoopPromise<[RESPValue]>)
+        /// For the steady poll's requests (`RedisConnection.prepare`): a promise and its future
+        /// cost a warm tick's 30 requests two allocations each, and each future's deinit looked
+        /// up the metadata of its generic value at run time (issue 12, `perf record` of D ticks).
+        case callback(@Sendable (Result<[RESPValue], any Error>) -> Void)
+
+        func succeed(_ replies: [RESPValue]) {
+            switch self {
+            case .promise(let promise): promise.succeed(replies)
+            case .callback(let callback): callback(.success(replies))
+            }
+        }
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .promise(let promise): promise.fail(error)
+            case .callback(let callback): callback(.failure(error))
+            }
+        }
+    }
+
+    init(encoded: ByteBuffer, replyCount: Int, promise: EventLoopPromise<[RESPValue]>) {
+        self.init(encoded: encoded, replyCount: replyCount, completion: .promise(promise))
+    }
+
+    init(encoded: ByteBuffer, replyCount: Int, completion: Completion) {
+        self.encoded = encoded
+        self.replyCount = replyCount
+        self.completion = completion
+    }
 }
 
 /// Parses the connection's bytes into replies and matches them to requests in FIFO order, which
@@ -29,7 +62,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private struct Waiting {
         var remaining: Int
         var replies: [RESPValue]
-        var promise: EventLoopPromise<[RESPValue]>
+        var completion: PipelinedRequest.Completion
     }
 
     private var queue: [Waiting] = []
@@ -63,11 +96,11 @@ final class RESPClientHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         guard request.replyCount > 0 else {
-            request.promise.succeed([])
+            request.completion.succeed([])
             promise?.succeed(())
             return
         }
-        queue.append(Waiting(remaining: request.replyCount, replies: [], promise: request.promise))
+        queue.append(Waiting(remaining: request.replyCount, replies: [], completion: request.completion))
         context.write(wrapOutboundOut(request.encoded), promise: promise)
     }
 
@@ -114,7 +147,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
                 queue.removeAll(keepingCapacity: true)
                 queueHead = 0
             }
-            done.promise.succeed(done.replies)
+            done.completion.succeed(done.replies)
         }
     }
 
@@ -163,6 +196,6 @@ final class RESPClientHandler: ChannelDuplexHandler {
         let waiting = queue[queueHead...]
         queue.removeAll()
         queueHead = 0
-        for entry in waiting { entry.promise.fail(error) }
+        for entry in waiting { entry.completion.fail(error) }
     }
 }

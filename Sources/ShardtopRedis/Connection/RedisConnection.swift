@@ -247,17 +247,21 @@ public final class RedisConnection: Sendable {
         return Array(replies.dropFirst(leading))
     }
 
-    /// A request encoded for this connection and not yet written (see `writeAndRead(_:)`); `read` is
-    /// what its replies became, worked out on the connection's event loop as they arrived.
+    /// A request encoded for this connection and not yet written (see `writeAndRead(_:)`): `start`,
+    /// run on `eventLoop`, writes it and hands what its replies became to the closure it is given,
+    /// on the loop, once.
     public struct Prepared<Reading: Sendable>: Sendable {
-        public let read: EventLoopFuture<Reading>
-        fileprivate let start: @Sendable () -> Void
-        public var eventLoop: any EventLoop { read.eventLoop }
+        public let eventLoop: any EventLoop
+        fileprivate let start: @Sendable (_ deliver: @escaping @Sendable (Result<Reading, any Error>) -> Void) -> Void
     }
 
     /// Prepares `encoded` (`replyCount` commands) and how to read its replies: `reading` runs on
     /// the event loop the moment the replies are whole, so a caller polling many nodes reads each
     /// reply while the others are still on their way, and hops back once (`writeAndRead(_:)`).
+    ///
+    /// No promise or future: the handler calls back (`PipelinedRequest.Completion.callback`). The
+    /// deadline is as `send`'s: it closes the channel, which fails the request, and reports the
+    /// timeout; `DeliveredOnce` makes sure the caller hears exactly one outcome whichever comes first.
     public func prepare<Reading: Sendable>(encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
                                            reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> Prepared<Reading> {
         let leading = preamble.withLockedValue { value in defer { value = [] }; return value }
@@ -268,23 +272,37 @@ public final class RedisConnection: Sendable {
             var rest = encoded
             buffer.writeBuffer(&rest)
         }
-        let (inFlight, start) = prepared(encoded: buffer, replyCount: leading.count + replyCount, leading: leading.count, timeout: timeout)
-        let read = inFlight.replies.eventLoop.makePromise(of: Reading.self)
-        let replies = inFlight.replies
-        let startAndRead: @Sendable () -> Void = { [self] in
-            start()
-            // Registered here, on the loop: registered from another thread, each callback is a hop
-            // to the loop of its own (NIO's whenComplete), 30 wake-ups a tick.
-            replies.whenComplete { result in
+        let request = buffer
+        let leadingCount = leading.count
+        let deadline = timeout ?? requestTimeout
+        let channel = self.channel
+        let endReason = self.endReason
+        let start: @Sendable (@escaping @Sendable (Result<Reading, any Error>) -> Void) -> Void = { [self] deliver in
+            let once = DeliveredOnce(deliver)
+            // A closed channel no longer reaches the handler, which alone would answer the request.
+            guard channel.isActive else {
+                once.deliver(.failure(self.translated(RedisClientError.connectionClosed)))
+                return
+            }
+            let timer = channel.eventLoop.scheduleTask(in: deadline) {
+                let timedOut = RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000))
+                endReason.withLockedValue { if $0 == nil { $0 = timedOut } }
+                channel.close(promise: nil)
+                once.deliver(.failure(timedOut))
+            }
+            let completion = PipelinedRequest.Completion.callback { result in
+                timer.cancel()
                 switch result {
                 case .success(let replies):
-                    read.completeWith(Result { try reading(try self.withoutLeading(replies, leading: leading.count)) })
+                    once.deliver(Result { try reading(try self.withoutLeading(replies, leading: leadingCount)) })
                 case .failure(let error):
-                    read.fail(self.translated(error))
+                    once.deliver(.failure(self.translated(error)))
                 }
             }
+            // A failed write closes the channel, and the close fails every request the handler holds.
+            channel.writeAndFlush(PipelinedRequest(encoded: request, replyCount: leadingCount + replyCount, completion: completion), promise: nil)
         }
-        return Prepared(read: read.futureResult, start: startAndRead)
+        return Prepared(eventLoop: channel.eventLoop, start: start)
     }
 
     /// Writes prepared requests and waits for what each one's replies became, in the order given.
@@ -299,11 +317,8 @@ public final class RedisConnection: Sendable {
             var byLoop: [ObjectIdentifier: (loop: any EventLoop, starts: [@Sendable () -> Void])] = [:]
             for (index, request) in requests.enumerated() {
                 let start = request.start
-                let read = request.read
                 byLoop[ObjectIdentifier(request.eventLoop as AnyObject), default: (request.eventLoop, [])].starts.append {
-                    start()
-                    // On the loop, where `read` completes: registering here is no hop.
-                    read.whenComplete { collector.set(index, $0) }
+                    start { collector.set(index, $0) }
                 }
             }
             for (loop, starts) in byLoop.values { loop.execute { starts.forEach { $0() } } }
@@ -395,6 +410,21 @@ public final class RedisConnection: Sendable {
             return connect.connectionErrors.first.map { describe($0.error) } ?? "\(connect)"
         }
         return "\(error)"
+    }
+}
+
+/// Hands a prepared request's outcome on once: the handler's answer or the deadline, whichever
+/// comes first (the deadline's close also fails the request in the handler). Used on the
+/// channel's event loop only, hence unchecked.
+private final class DeliveredOnce<Reading: Sendable>: @unchecked Sendable {
+    private var deliver: (@Sendable (Result<Reading, any Error>) -> Void)?
+
+    init(_ deliver: @escaping @Sendable (Result<Reading, any Error>) -> Void) { self.deliver = deliver }
+
+    func deliver(_ result: Result<Reading, any Error>) {
+        guard let deliver else { return }
+        self.deliver = nil
+        deliver(result)
     }
 }
 

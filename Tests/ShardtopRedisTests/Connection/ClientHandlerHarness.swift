@@ -22,6 +22,15 @@ struct ClientHandlerHarness {
         return promise.futureResult
     }
 
+    /// Writes a request answered by a callback (`PipelinedRequest.Completion.callback`, as the
+    /// steady poll's requests are); every call it gets is recorded.
+    func callbackRequest(replies: Int) throws -> CallbackRecord {
+        let record = CallbackRecord()
+        try channel.writeOutbound(PipelinedRequest(encoded: channel.allocator.buffer(capacity: 0), replyCount: replies,
+                                                   completion: .callback { result in record.calls.withLockedValue { $0.append(result) } }))
+        return record
+    }
+
     func feed(_ bytes: some Sequence<UInt8>) throws {
         try channel.writeInbound(ByteBuffer(bytes: Array(bytes)))
     }
@@ -44,4 +53,9 @@ struct ClientHandlerHarness {
         future.whenComplete { result in box.withLockedValue { $0 = result } }
         return box.withLockedValue { $0 }
     }
+}
+
+/// What a callback-answered request was told, in order: exactly one entry once it is answered.
+final class CallbackRecord: Sendable {
+    let calls = NIOLockedValueBox<[Result<[RESPValue], any Error>]>([])
 }

@@ -26,6 +26,39 @@ struct RESPClientHandlerTests {
         #expect(try #require(harness.answer(second)).get() == [.bulkString(Array("abc".utf8))])
     }
 
+    @Test func callbackRequestsAreAnsweredOnceInOrderBesidePromiseRequests() throws {
+        let harness = ClientHandlerHarness()
+        let first = try harness.callbackRequest(replies: 2)
+        let second = try harness.request(replies: 1)
+        let third = try harness.callbackRequest(replies: 1)
+        try harness.feed(Array("+OK\r\n:1".utf8))
+        #expect(first.calls.withLockedValue { $0.isEmpty })
+        try harness.feed(Array("2\r\n$3\r\nabc\r\n:7\r\n".utf8))
+        let firstCalls = first.calls.withLockedValue { $0 }
+        #expect(firstCalls.count == 1)
+        #expect(try firstCalls[0].get() == [.simpleString("OK"), .integer(12)])
+        #expect(try #require(harness.answer(second)).get() == [.bulkString(Array("abc".utf8))])
+        let thirdCalls = third.calls.withLockedValue { $0 }
+        #expect(thirdCalls.count == 1)
+        #expect(try thirdCalls[0].get() == [.integer(7)])
+    }
+
+    @Test func aBadByteFailsEachWaitingCallbackOnce() throws {
+        let harness = ClientHandlerHarness()
+        let first = try harness.callbackRequest(replies: 1)
+        let second = try harness.callbackRequest(replies: 1)
+        try harness.feed(Array("+OK\r\n*21474".utf8))
+        try harness.feed(Array("83647\r\n".utf8))
+        #expect(first.calls.withLockedValue { $0.count } == 1)
+        let secondCalls = second.calls.withLockedValue { $0 }
+        #expect(secondCalls.count == 1)
+        #expect(throws: RedisClientError.self) { try secondCalls[0].get() }
+        #expect(!harness.channel.isActive)
+        // Closing again (as a deadline would) tells no one twice.
+        try? harness.channel.close().wait()
+        #expect(second.calls.withLockedValue { $0.count } == 1)
+    }
+
     @Test func aBadByteFailsWhatIsWaitingAndClosesTheConnection() throws {
         let harness = ClientHandlerHarness()
         let first = try harness.request(replies: 1)
