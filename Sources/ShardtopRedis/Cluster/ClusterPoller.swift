@@ -101,17 +101,17 @@ public actor ClusterPoller {
     /// says (commands that judge the cluster use this: `settled`).
     public func tick(fullTopology: Bool) async -> (snapshot: ClusterSnapshot, events: [ClusterEvent]) {
         refresh.startTick()
-        var targets = Set(knownAddresses())
-        if targets.isEmpty { targets = Set(seeds) }
+        let known = knownAddresses()
+        let targets = roster(for: known.isEmpty ? seeds : known)
         var reports = await pollAll(targets, fullTopology: fullTopology)
 
         // Discovery: nodes named by someone but not yet polled get polled now, so the snapshot is whole.
         let named = namedMemo.value(for: reports) { Set(Self.addressesNamed(in: $0)) }
-        let newcomers = named.subtracting(targets)
-        if !newcomers.isEmpty { reports += await pollAll(newcomers, fullTopology: fullTopology) }
+        let newcomers = named.subtracting(targets.set)
+        if !newcomers.isEmpty { reports += await pollAll(Roster(Array(newcomers), clients: client(for:)), fullTopology: fullTopology) }
         // Seeds that are no cluster member are kept, so a wrong seed shows as an error rather than vanishing.
-        let strays = Set(seeds).subtracting(targets).subtracting(named)
-        if !strays.isEmpty { reports += await pollAll(strays, fullTopology: fullTopology) }
+        let strays = Set(seeds).subtracting(targets.set).subtracting(named)
+        if !strays.isEmpty { reports += await pollAll(Roster(Array(strays), clients: client(for:)), fullTopology: fullTopology) }
 
         // A node that left (forgotten everywhere and reset) still answers, but nobody lists it.
         let departed = departedMemo.value(for: reports) { reports in
@@ -141,6 +141,7 @@ public actor ClusterPoller {
     public func shutdown() async {
         for client in clients.values { await client.close() }
         clients.removeAll()
+        lastRoster = nil
     }
 
     /// By index: a node (about 40 fields) is not copied to read its address, as a `filter` or a
@@ -153,13 +154,44 @@ public actor ClusterPoller {
         return addresses
     }
 
-    private func pollAll(_ addresses: Set<NodeAddress>, fullTopology: Bool) async -> [NodeReport] {
+    /// A tick's targets in address order, with each one's client.
+    private struct Roster {
+        /// The addresses as given: the snapshot's order, which a quiet tick repeats.
+        let listed: [NodeAddress]
+        let set: Set<NodeAddress>
+        let sorted: [NodeAddress]
+        let positions: [NodeAddress: Int]
+        let clients: [NodeClient]
+
+        init(_ listed: [NodeAddress], clients client: (NodeAddress) -> NodeClient) {
+            self.listed = listed
+            set = Set(listed)
+            sorted = set.sorted()
+            positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+            clients = sorted.map(client)
+        }
+    }
+
+    /// Last tick's targets, reused while the snapshot lists the same nodes in the same order: the
+    /// set, the sort, the positions and a client lookup per node were rebuilt every tick (issue 12).
+    /// Dropped when a client is forgotten, so it never holds one the poller no longer keeps.
+    private var lastRoster: Roster?
+
+    private func roster(for listed: [NodeAddress]) -> Roster {
+        if let lastRoster, lastRoster.listed == listed { return lastRoster }
+        let roster = Roster(listed, clients: client(for:))
+        lastRoster = roster
+        return roster
+    }
+
+    private func pollAll(_ roster: Roster, fullTopology: Bool) async -> [NodeReport] {
         let now = Date().timeIntervalSince1970
-        let sorted = addresses.sorted()
-        let positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
-        let targets = sorted.map { address in
-            Target(client: client(for: address), askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
-                   ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
+        let sorted = roster.sorted
+        let positions = roster.positions
+        let targets = sorted.indices.map { position in
+            let address = sorted[position]
+            return Target(client: roster.clients[position], askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
+                          ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
         }
         // Nodes on a connection that told us its server section are polled together (SteadyPoll);
         // the others (new connections, CONFIG GET save due, failures) each in their own task.
@@ -168,7 +200,7 @@ public actor ClusterPoller {
         for target in targets {
             if let plan = SteadyPoll.plan(address: target.client.address, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
                                           identity: target.identity, saveConfigured: saveRules[target.client.address]?.answer.configured),
-               let prepared = await target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
+               let prepared = target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
                 steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
             } else {
                 ordinary.append(target)
@@ -190,7 +222,8 @@ public actor ClusterPoller {
         // In address order (the order of `sorted`), whatever order the replies came in.
         var placed = [NodeReport?](repeating: nil, count: sorted.count)
         var unplaced: [NodeReport] = []
-        for result in polled {
+        for index in polled.indices {
+            let result = polled[index]
             let report = result.report
             if let answer = result.saveRules { saveRules[report.address] = (answer, report.time) }
             // A poll that did not ask the server section passes the identity it was given back.
@@ -218,7 +251,14 @@ public actor ClusterPoller {
             topologies[report.address] = topology
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
-        return placed.compactMap { $0 } + unplaced
+        // Moved out, not copied (a report is a few dozen fields).
+        var reports: [NodeReport] = []
+        reports.reserveCapacity(placed.count + unplaced.count)
+        for index in placed.indices {
+            if let report = placed[index].take() { reports.append(report) }
+        }
+        reports.append(contentsOf: unplaced)
+        return reports
     }
 
     /// Steady polls, written together and read where their replies land (`SteadyPoll`).
@@ -292,12 +332,16 @@ public actor ClusterPoller {
     /// Drops what is kept for nodes neither in `snapshot` nor seeds. Addresses are read by index,
     /// without copying each node (`knownAddresses`).
     private func forgetDeparted(in snapshot: ClusterSnapshot) {
+        // A quiet tick: the roster lists this snapshot's nodes and its clients are all there are
+        // (the roster is dropped whenever one is forgotten), so every client is kept.
+        if let lastRoster, lastRoster.clients.count == clients.count, lastRoster.listed == knownAddresses() { return }
         let nodes = snapshot.nodes
         var keeping = Set(seeds)
         keeping.reserveCapacity(nodes.count + seeds.count)
         for index in nodes.indices { keeping.insert(nodes[index].address) }
         for (address, client) in clients where !keeping.contains(address) {
             clients[address] = nil
+            lastRoster = nil
             saveRules[address] = nil
             topologies[address] = nil
             identities[address] = nil

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ShardtopCore
@@ -8,13 +9,29 @@ public actor NodeClient {
     public nonisolated let address: NodeAddress
     private let options: ConnectionOptions
     private let group: any EventLoopGroup
-    private var connection: RedisConnection?
-    private var consecutiveFailures = 0
+    private var connection: RedisConnection? { didSet { publishSteadyState() } }
+    private var consecutiveFailures = 0 { didSet { publishSteadyState() } }
     private var retryAt: ContinuousClock.Instant?
     private var lastError: String?
     /// How many connections this client has opened: a change between two polls means a new
     /// connection (the node may have restarted), on which the poller asks CLUSTER NODES again.
-    public private(set) var connectionsOpened = 0
+    public private(set) var connectionsOpened = 0 { didSet { publishSteadyState() } }
+    /// What `prepare` reads, copied here whenever the actor changes it, so that the poller can
+    /// prepare every node's request without a hop to each node's actor (issue 12: 30 hops before
+    /// a warm tick's first write). Reading it races with the actor exactly as a hop would: the
+    /// connection may fail after either, and the request then fails like any other.
+    private nonisolated let steadyState = NIOLockedValueBox(SteadyState())
+
+    private struct SteadyState {
+        var connection: RedisConnection?
+        var number = 0
+        var healthy = true
+    }
+
+    private func publishSteadyState() {
+        let state = SteadyState(connection: connection, number: connectionsOpened, healthy: consecutiveFailures == 0)
+        steadyState.withLockedValue { $0 = state }
+    }
 
     /// Backoff grows from `firstBackoff`, doubling, capped at `maxBackoff`.
     public static let firstBackoff: Duration = .milliseconds(250)
@@ -68,9 +85,10 @@ public actor NodeClient {
     /// `encoded` prepared on the live connection when that is connection number `number` and the
     /// last request on it succeeded; otherwise nil, and the caller sends the ordinary way (which
     /// connects, and backs off after failures).
-    public func prepare<Reading: Sendable>(on number: Int, encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
-                                           reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> PreparedRequest<Reading>? {
-        guard let connection, connection.isActive, connectionsOpened == number, consecutiveFailures == 0 else { return nil }
+    public nonisolated func prepare<Reading: Sendable>(on number: Int, encoded: ByteBuffer, replyCount: Int, timeout: TimeAmount? = nil,
+                                                       reading: @escaping @Sendable ([RESPValue]) throws -> Reading) -> PreparedRequest<Reading>? {
+        let state = steadyState.withLockedValue { $0 }
+        guard let connection = state.connection, connection.isActive, state.number == number, state.healthy else { return nil }
         return PreparedRequest(request: connection.prepare(encoded: encoded, replyCount: replyCount, timeout: timeout, reading: reading),
                                connection: connection)
     }
