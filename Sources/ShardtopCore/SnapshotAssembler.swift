@@ -12,12 +12,17 @@ public enum SnapshotAssembler {
     /// CLUSTER NODES changed (see `TopologyMemo`); the snapshot is the same either way.
     public static func assemble(reports: [NodeReport], previous: ClusterSnapshot?, now: Double, memo: TopologyMemo? = nil) -> ClusterSnapshot {
         let voters = reports.compactMap(Voter.init)
-        let (index, majority) = memo?.views(for: voters, previousSlotOwners: previous?.slotOwners) ?? {
-            let index = ViewIndex(voters: voters)
-            return (index, MajorityView(voters: voters, index: index, previousSlotOwners: previous?.slotOwners))
-        }()
-        let previousNodes = previous?.nodes ?? []
-        let previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let index: ViewIndex
+        let majority: MajorityView
+        var viewsReused = false
+        if let memo {
+            let answer = memo.reading(for: voters, previousSlotOwners: previous?.slotOwners)
+            (index, majority) = answer.views
+            viewsReused = answer.reused
+        } else {
+            index = ViewIndex(voters: voters)
+            majority = MajorityView(voters: voters, index: index, previousSlotOwners: previous?.slotOwners)
+        }
         // Only failed reports are looked up by address (nodes without a voter); on a quiet tick there are none.
         var failureByAddress: [NodeAddress: String] = [:]
         for report in reports {
@@ -28,9 +33,19 @@ public enum SnapshotAssembler {
                 failureByAddress[report.address] = nil
             }
         }
+        if viewsReused, failureByAddress.isEmpty, let quiet = memo?.quiet,
+           let snapshot = quietAssembly(quiet, voters: voters, majority: majority, previous: previous, now: now) {
+            memo?.quietAssemblies += 1
+            return snapshot
+        }
+        let previousNodes = previous?.nodes ?? []
+        let previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
 
         var nodes: [SnapshotNode] = []
         nodes.reserveCapacity(majority.nodesByID.count + reports.count)
+        // Kept for the quiet ticks that follow (`QuietAssembly`), when every node has a voter.
+        var templates: [SnapshotNode]? = memo == nil ? nil : []
+        var voterOf: [Int] = []
         for node in majority.nodesByID {
             let id = index.ids[node]
             let voter = index.voterOf[node] >= 0 ? voters[index.voterOf[node]] : nil
@@ -39,10 +54,13 @@ public enum SnapshotAssembler {
                 count: tally.count, linkUp: tally.linkUp, flags: tally.flags,
                 mostCommon: voter == nil ? mostCommon(index.othersLines[node], voters: voters) : nil
             )
-            guard let made = makeNode(
-                id: id, voter: voter, others: others, slots: majority.rangesByNode[node] ?? [],
-                failureByAddress: failureByAddress, previous: previousByID[id].map { previousNodes[$0] }
-            ) else { continue }
+            let previousNode = previousByID[id].map { previousNodes[$0] }
+            guard var made = template(id: id, voter: voter, others: others, slots: majority.rangesByNode[node] ?? [], previous: previousNode) else { continue }
+            if voter == nil { templates = nil } else if templates != nil {
+                templates?.append(made)
+                voterOf.append(index.voterOf[node])
+            }
+            finish(&made, voter: voter, failureByAddress: failureByAddress, previous: previousNode)
             nodes.append(made)
         }
         // Addresses we dialled that no answering node knows: a wrong seed, or a cluster we cannot reach at all.
@@ -55,9 +73,9 @@ public enum SnapshotAssembler {
             nodes.append(orphan)
         }
 
-        let voterByID = Dictionary(voters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        fillReplicationLag(&nodes, voterByID: voterByID)
-        placeInOrder(&nodes)
+        let voterIndexByID = Dictionary(voters.indices.map { (voters[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        fillReplicationLag(&nodes, voters: voters, voterIndexByID: voterIndexByID)
+        let order = placeInOrder(&nodes)
 
         // Each primary's replicas in the order they were just laid out.
         var replicaIDsByPrimary: [String: [String]] = [:]
@@ -74,6 +92,17 @@ public enum SnapshotAssembler {
             }
         }
         openSlots.sort { ($0.slot, $0.state.rawValue, $0.node) < ($1.slot, $1.state.rawValue, $1.node) }
+
+        if let memo {
+            memo.quiet = templates.map { templates in
+                let ordered = order.map { templates[$0] }
+                return QuietAssembly(
+                    templates: ordered, voterOf: order.map { voterOf[$0] },
+                    lagVoterOf: ordered.map { voterIndexByID[$0.id] ?? -1 },
+                    primaryVoterOf: ordered.map { node in node.primaryId.flatMap { voterIndexByID[$0] } ?? -1 },
+                    shards: shards, openSlots: openSlots)
+            }
+        }
 
         return ClusterSnapshot(
             time: now,
@@ -100,10 +129,9 @@ public enum SnapshotAssembler {
 
     // MARK: - One node
 
-    private static func makeNode(
-        id: String, voter: Voter?, others: OthersView, slots: [SlotRange],
-        failureByAddress: [NodeAddress: String], previous: SnapshotNode?
-    ) -> SnapshotNode? {
+    /// What the views say about a node (nil when they cannot place it): everything but its own
+    /// INFO, lag and failure, which `finish` adds. Health is what the flags say.
+    private static func template(id: String, voter: Voter?, others: OthersView, slots: [SlotRange], previous: SnapshotNode?) -> SnapshotNode? {
         let reference = voter?.myself ?? others.mostCommon
         guard let reference else { return nil }
         // A node's address is what we dialled when it answered; otherwise what the others gossip.
@@ -122,28 +150,69 @@ public enum SnapshotAssembler {
         node.flags = viewFlags.names
 
         // The most severe that applies; on a tie, the first named (as `max(by:)` over a list would).
-        var health = NodeHealth.ok
-        func consider(_ candidate: NodeHealth) {
-            if candidate.severityRank > health.severityRank { health = candidate }
-        }
-        if viewFlags.contains(.fail) { consider(.fail) }
-        if viewFlags.contains(.pfail) { consider(.pfail) }
-        if viewFlags.contains(.handshake) { consider(.handshake) }
-        if viewFlags.contains(.noaddr) { consider(.noaddr) }
+        if viewFlags.contains(.fail) { consider(.fail, in: &node) }
+        if viewFlags.contains(.pfail) { consider(.pfail, in: &node) }
+        if viewFlags.contains(.handshake) { consider(.handshake, in: &node) }
+        if viewFlags.contains(.noaddr) { consider(.noaddr, in: &node) }
+        return node
+    }
 
+    /// A template made whole: its own INFO when it answered, else its last numbers and why it did not.
+    private static func finish(_ node: inout SnapshotNode, voter: Voter?, failureByAddress: [NodeAddress: String], previous: SnapshotNode?) {
         if let voter {
             apply(info: voter.info, report: voter.report, previous: previous, to: &node)
-            if voter.info.loading { consider(.loading) }
+            if voter.info.loading { consider(.loading, in: &node) }
         } else {
             // Keep the last numbers we had, so the row does not go blank; `lastSeen` says how old they are.
             if let previous { carryOver(from: previous, to: &node) }
-            if let reason = failureByAddress[address] {
+            if let reason = failureByAddress[node.address] {
                 node.error = reason
-                consider(.unreachable)
+                consider(.unreachable, in: &node)
             }
         }
-        node.health = health
-        return node
+    }
+
+    private static func consider(_ candidate: NodeHealth, in node: inout SnapshotNode) {
+        if candidate.severityRank > node.health.severityRank { node.health = candidate }
+    }
+
+    /// A quiet tick's assembly: last tick's templates with this tick's INFO (`QuietAssembly`); nil
+    /// when a voter was dialled at another address than its template's, which the full assembly handles.
+    private static func quietAssembly(_ quiet: QuietAssembly, voters: [Voter], majority: MajorityView, previous: ClusterSnapshot?, now: Double) -> ClusterSnapshot? {
+        var nodes = quiet.templates
+        let previousNodes = previous?.nodes ?? []
+        // Usually last tick's snapshot, in the same order: then a node's previous is at its own place.
+        let aligned = previousNodes.count == nodes.count
+        var previousByID: [String: Int]?
+        for position in nodes.indices {
+            let voter = voters[quiet.voterOf[position]]
+            guard voter.report.address == nodes[position].address else { return nil }
+            let previousNode: SnapshotNode?
+            if aligned, previousNodes[position].id == nodes[position].id {
+                previousNode = previousNodes[position]
+            } else {
+                if previousByID == nil {
+                    previousByID = Dictionary(previousNodes.indices.map { (previousNodes[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+                }
+                previousNode = previousByID?[nodes[position].id].map { previousNodes[$0] }
+            }
+            finish(&nodes[position], voter: voter, failureByAddress: [:], previous: previousNode)
+        }
+        for position in nodes.indices where nodes[position].role == .replica && nodes[position].primaryId != nil {
+            let primary = quiet.primaryVoterOf[position]
+            let replica = quiet.lagVoterOf[position]
+            setLag(&nodes[position], primary: primary >= 0 ? voters[primary] : nil, replica: replica >= 0 ? voters[replica] : nil)
+        }
+        return ClusterSnapshot(
+            time: now,
+            state: pluralityState(voters),
+            nodes: nodes,
+            shards: quiet.shards,
+            slotOwners: majority.slotOwners,
+            openSlots: quiet.openSlots,
+            disagreeingNodes: majority.dissenters,
+            currentEpoch: voters.map(\.clusterInfo.currentEpoch).max() ?? 0
+        )
     }
 
     private static func apply(info: ServerInfo, report: NodeReport, previous: SnapshotNode?, to node: inout SnapshotNode) {
@@ -214,25 +283,30 @@ public enum SnapshotAssembler {
     /// report, or the primary's record of its last acknowledgement (which still moves when the replica
     /// itself is unreachable from here). Seconds are the server's own measure: time since the last
     /// acknowledgement, or since the link went down.
-    private static func fillReplicationLag(_ nodes: inout [SnapshotNode], voterByID: [String: Voter]) {
+    private static func fillReplicationLag(_ nodes: inout [SnapshotNode], voters: [Voter], voterIndexByID: [String: Int]) {
         for index in nodes.indices where nodes[index].role == .replica {
             guard let primaryID = nodes[index].primaryId else { continue }
-            // The two fields, not the node: a copy of a whole node per replica was a memmove and
-            // a retain per field, every tick.
-            let replicaAddress = nodes[index].address
-            let primary = voterByID[primaryID]
-            let replica = voterByID[nodes[index].id]
-            let ack = primary?.info.replicas.first { $0.address == replicaAddress }
-            // The larger of what is known, without building arrays: this runs for every replica, every tick.
-            let known = larger(replica?.info.replicationOffset, ack?.offset)
-            if let primaryOffset = primary?.info.replicationOffset, let known {
-                nodes[index].lagBytes = max(0, primaryOffset - known)
-            }
-            let linkDown = replica?.info.primaryLinkUp == false
-                ? replica?.info.primaryLinkDownSinceSeconds ?? replica?.info.primaryLastIOSecondsAgo ?? 0
-                : nil
-            nodes[index].lagSeconds = larger(ack?.lagSeconds, linkDown)
+            let primary = voterIndexByID[primaryID].map { voters[$0] }
+            let replica = voterIndexByID[nodes[index].id].map { voters[$0] }
+            setLag(&nodes[index], primary: primary, replica: replica)
         }
+    }
+
+    /// One replica's lag, from its primary's INFO and its own (either may be missing).
+    private static func setLag(_ node: inout SnapshotNode, primary: Voter?, replica: Voter?) {
+        // The address, not the node: a copy of a whole node per replica was a memmove and a
+        // retain per field, every tick.
+        let replicaAddress = node.address
+        let ack = primary?.info.replicas.first { $0.address == replicaAddress }
+        // The larger of what is known, without building arrays: this runs for every replica, every tick.
+        let known = larger(replica?.info.replicationOffset, ack?.offset)
+        if let primaryOffset = primary?.info.replicationOffset, let known {
+            node.lagBytes = max(0, primaryOffset - known)
+        }
+        let linkDown = replica?.info.primaryLinkUp == false
+            ? replica?.info.primaryLinkDownSinceSeconds ?? replica?.info.primaryLastIOSecondsAgo ?? 0
+            : nil
+        node.lagSeconds = larger(ack?.lagSeconds, linkDown)
     }
 
     private static func larger<Value: Comparable>(_ a: Value?, _ b: Value?) -> Value? {
@@ -246,7 +320,8 @@ public enum SnapshotAssembler {
     /// Primaries by their first slot, each followed by its replicas; nodes nobody claims go last.
     /// The nodes are moved into place by swaps: building a second array copied every node (about
     /// 40 fields, a retain for each reference), every tick (issue 12).
-    private static func placeInOrder(_ nodes: inout [SnapshotNode]) {
+    @discardableResult
+    private static func placeInOrder(_ nodes: inout [SnapshotNode]) -> [Int] {
         let order = ordered(nodes)
         assert(order.count == nodes.count, "the display order is a permutation of the nodes")
         // at[k]: where the node first at k is now; holder[p]: which first position is now at p.
@@ -262,6 +337,7 @@ public enum SnapshotAssembler {
             at[source] = target
             holder[target] = source
         }
+        return order
     }
 
     /// The positions of `nodes` in display order (see `placeInOrder`). Worked out on positions,
