@@ -13,12 +13,10 @@ public actor ClusterPoller {
     private let options: ConnectionOptions
     private let group: any EventLoopGroup
     private var clients: [NodeAddress: NodeClient] = [:]
-    /// Each node's `save` rules and when they were read (see `SaveRulesAnswer`).
-    private var saveRules: [NodeAddress: (answer: SaveRulesAnswer, time: Double)] = [:]
+    /// What is kept for each node from tick to tick (see `KeptState`).
+    private var kept: [NodeAddress: KeptState] = [:]
     public private(set) var latest: ClusterSnapshot?
     public var lagThresholds: LagThresholds
-    /// Each node's last CLUSTER NODES, as read: an identical reply next tick is not parsed again.
-    private var topologies: [NodeAddress: ParsedTopology] = [:]
     /// The last assembly's reading of the views: reused while no reply changes.
     private let memo = TopologyMemo()
     private var parses = 0
@@ -26,8 +24,6 @@ public actor ClusterPoller {
     /// When each node is asked CLUSTER NODES (see `TopologyRefresh`); every tick unless set.
     private var refresh: TopologyRefresh
     private var topologyAsks = Work.TopologyAsks()
-    /// Each node's INFO server section as last read (see `ServerIdentity`).
-    private var identities: [NodeAddress: ServerIdentity] = [:]
     private var serverSectionAsks = 0
     /// Who the views name, and which nodes no view lists: both follow from the views alone, so a
     /// quiet tick, whose views are last tick's, reuses them (see `ViewsMemo`).
@@ -108,10 +104,10 @@ public actor ClusterPoller {
         // Discovery: nodes named by someone but not yet polled get polled now, so the snapshot is whole.
         let named = namedMemo.value(for: reports) { Set(Self.addressesNamed(in: $0)) }
         let newcomers = named.subtracting(targets.set)
-        if !newcomers.isEmpty { reports += await pollAll(Roster(Array(newcomers), clients: client(for:)), fullTopology: fullTopology) }
+        if !newcomers.isEmpty { reports += await pollAll(Roster(Array(newcomers), clients: client(for:), states: keptState), fullTopology: fullTopology) }
         // Seeds that are no cluster member are kept, so a wrong seed shows as an error rather than vanishing.
         let strays = Set(seeds).subtracting(targets.set).subtracting(named)
-        if !strays.isEmpty { reports += await pollAll(Roster(Array(strays), clients: client(for:)), fullTopology: fullTopology) }
+        if !strays.isEmpty { reports += await pollAll(Roster(Array(strays), clients: client(for:), states: keptState), fullTopology: fullTopology) }
 
         // A node that left (forgotten everywhere and reset) still answers, but nobody lists it.
         let departed = departedMemo.value(for: reports) { reports in
@@ -154,7 +150,26 @@ public actor ClusterPoller {
         return addresses
     }
 
-    /// A tick's targets in address order, with each one's client.
+    /// What the poller keeps for one node between ticks. One object per node, held by the roster
+    /// too, so that a quiet tick reads and updates it without a lookup by address (three tables
+    /// keyed by address were three hashed lookups per node before and after every tick; issue 12).
+    private final class KeptState {
+        /// Its `save` rules and when they were read (see `SaveRulesAnswer`).
+        var saveRules: (answer: SaveRulesAnswer, time: Double)?
+        /// Its last CLUSTER NODES, as read: an identical reply next tick is not parsed again.
+        var topology: ParsedTopology?
+        /// Its INFO server section as last read (see `ServerIdentity`).
+        var identity: ServerIdentity?
+    }
+
+    private func keptState(_ address: NodeAddress) -> KeptState {
+        if let state = kept[address] { return state }
+        let state = KeptState()
+        kept[address] = state
+        return state
+    }
+
+    /// A tick's targets in address order, with each one's client and kept state.
     private struct Roster {
         /// The addresses as given: the snapshot's order, which a quiet tick repeats.
         let listed: [NodeAddress]
@@ -162,13 +177,15 @@ public actor ClusterPoller {
         let sorted: [NodeAddress]
         let positions: [NodeAddress: Int]
         let clients: [NodeClient]
+        let states: [KeptState]
 
-        init(_ listed: [NodeAddress], clients client: (NodeAddress) -> NodeClient) {
+        init(_ listed: [NodeAddress], clients client: (NodeAddress) -> NodeClient, states state: (NodeAddress) -> KeptState) {
             self.listed = listed
             set = Set(listed)
             sorted = set.sorted()
             positions = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
             clients = sorted.map(client)
+            states = sorted.map(state)
         }
     }
 
@@ -179,7 +196,7 @@ public actor ClusterPoller {
 
     private func roster(for listed: [NodeAddress]) -> Roster {
         if let lastRoster, lastRoster.listed == listed { return lastRoster }
-        let roster = Roster(listed, clients: client(for:))
+        let roster = Roster(listed, clients: client(for:), states: keptState)
         lastRoster = roster
         return roster
     }
@@ -190,8 +207,10 @@ public actor ClusterPoller {
         let positions = roster.positions
         let targets = sorted.indices.map { position in
             let address = sorted[position]
-            return Target(client: roster.clients[position], askSaveRules: shouldAskSaveRules(address, now: now), last: topologies[address],
-                          ask: refresh.ask(address, forceAll: fullTopology), identity: identities[address])
+            let state = roster.states[position]
+            return Target(client: roster.clients[position], askSaveRules: Self.shouldAskSaveRules(state, now: now), last: state.topology,
+                          ask: refresh.ask(address, forceAll: fullTopology), identity: state.identity,
+                          saveConfigured: state.saveRules?.answer.configured)
         }
         // Nodes on a connection that told us its server section are polled together (SteadyPoll);
         // the others (new connections, CONFIG GET save due, failures) each in their own task.
@@ -199,7 +218,7 @@ public actor ClusterPoller {
         var ordinary: [Target] = []
         for target in targets {
             if let plan = SteadyPoll.plan(address: target.client.address, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
-                                          identity: target.identity, saveConfigured: saveRules[target.client.address]?.answer.configured),
+                                          identity: target.identity, saveConfigured: target.saveConfigured),
                let prepared = target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
                 steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
             } else {
@@ -225,13 +244,15 @@ public actor ClusterPoller {
         for index in polled.indices {
             let result = polled[index]
             let report = result.report
-            if let answer = result.saveRules { saveRules[report.address] = (answer, report.time) }
+            let position = positions[report.address]
+            let state = position.map { roster.states[$0] } ?? keptState(report.address)
+            if let answer = result.saveRules { state.saveRules = (answer, report.time) }
             // A poll that did not ask the server section passes the identity it was given back.
-            if result.identity == nil || result.askedServerSection { identities[report.address] = result.identity }
+            if result.identity == nil || result.askedServerSection { state.identity = result.identity }
             if result.askedServerSection { serverSectionAsks += 1 }
             // A steady poll's report has its save rules already (`SteadyPoll.plan`).
-            let patched = result.saveRulesApplied ? report : withSaveRules(report)
-            if let position = positions[report.address], placed[position] == nil {
+            let patched = result.saveRulesApplied ? report : Self.withSaveRules(report, state)
+            if let position, placed[position] == nil {
                 placed[position] = patched
             } else {
                 unplaced.append(patched)
@@ -242,13 +263,13 @@ public actor ClusterPoller {
                 continue
             }
             refresh.answered(report.address, asked: result.asked, signature: signature, connection: result.connection,
-                             position: positions[report.address] ?? 0)
+                             position: position ?? 0)
             switch result.asked {
             case .inPoll: topologyAsks.inPoll += 1
             case .secondTrip: topologyAsks.secondTrip += 1
             case .skipped: topologyAsks.skipped += 1; continue
             }
-            topologies[report.address] = topology
+            state.topology = topology
             if topology.reused { parsesSkipped += 1 } else { parses += 1 }
         }
         // Moved out, not copied (a report is a few dozen fields).
@@ -294,6 +315,8 @@ public actor ClusterPoller {
         let last: ParsedTopology?
         let ask: TopologyAsk
         let identity: ServerIdentity?
+        /// Whether RDB saves are configured, as last read (nil: not known).
+        let saveConfigured: Bool?
     }
 
     /// Each node polled in its own task, each connecting if it must.
@@ -314,15 +337,15 @@ public actor ClusterPoller {
 
     /// Asked on a node's first poll and every `refreshSeconds` after; a refusal is not asked again
     /// until the node's connection is replaced (each refusal is one entry in the node's ACL LOG).
-    private func shouldAskSaveRules(_ address: NodeAddress, now: Double) -> Bool {
-        guard let known = saveRules[address] else { return true }
+    private static func shouldAskSaveRules(_ state: KeptState, now: Double) -> Bool {
+        guard let known = state.saveRules else { return true }
         if known.answer == .refused { return false }
         return now - known.time >= SaveRulesAnswer.refreshSeconds
     }
 
-    private func withSaveRules(_ report: NodeReport) -> NodeReport {
+    private static func withSaveRules(_ report: NodeReport, _ state: KeptState) -> NodeReport {
         guard case .answered(let topology, let clusterInfo, var info) = report.outcome,
-              let configured = saveRules[report.address]?.answer.configured else { return report }
+              let configured = state.saveRules?.answer.configured else { return report }
         info.persistence.rdbSaveConfigured = configured
         var patched = report
         patched.outcome = .answered(topology: topology, clusterInfo: clusterInfo, info: info)
@@ -342,9 +365,7 @@ public actor ClusterPoller {
         for (address, client) in clients where !keeping.contains(address) {
             clients[address] = nil
             lastRoster = nil
-            saveRules[address] = nil
-            topologies[address] = nil
-            identities[address] = nil
+            kept[address] = nil
             refresh.forget(address)
             Task { await client.close() }
         }
