@@ -94,7 +94,10 @@ public enum SnapshotAssembler {
         openSlots.sort { ($0.slot, $0.state.rawValue, $0.node) < ($1.slot, $1.state.rawValue, $1.node) }
 
         if let memo {
-            memo.quiet = templates.map { templates in
+            // Only when every node is a voter's: a failed report adds a node with no template
+            // (an orphan), and a failure sends every tick the full way anyway.
+            let complete = failureByAddress.isEmpty && templates?.count == nodes.count
+            memo.quiet = (complete ? templates : nil).map { templates in
                 let ordered = order.map { templates[$0] }
                 return QuietAssembly(
                     templates: ordered, voterOf: order.map { voterOf[$0] },

@@ -46,6 +46,28 @@ import ShardtopCore
         #expect(quietTicks >= 40, "quiet assemblies: \(quietTicks)")
     }
 
+    /// A failed report at an address no view lists becomes a node of its own (a wrong seed): it has
+    /// no template, so nothing is kept for a quiet tick, and the next ticks are assembled in full.
+    @Test func aSeedNobodyListsIsAssembledInFullEveryTick() {
+        var rng = SeededGenerator(seed: 7)
+        let cluster = RandomCluster(primaries: 3, replicasPerPrimary: 1...1, chaos: false, rng: &rng)
+        let stray = NodeReport(address: NodeAddress(host: "127.0.0.1", port: 1), time: 1000, outcome: .failed(reason: "connection refused"))
+        let memo = TopologyMemo()
+        var previousFull: ClusterSnapshot?
+        var previousMemo: ClusterSnapshot?
+        for round in 0..<3 {
+            let time = 1000 + Double(round)
+            let reports = Self.withTokens(Self.nextNumbers(cluster.reports(time: time, chaos: false, rng: &rng), time: time, rng: &rng)) + [stray]
+            let full = SnapshotAssembler.assemble(reports: reports, previous: previousFull, now: time)
+            let withMemo = SnapshotAssembler.assemble(reports: reports, previous: previousMemo, now: time, memo: memo)
+            #expect(Self.difference(full, withMemo) == nil, "round \(round)")
+            #expect(withMemo.nodes.contains { $0.address == stray.address && $0.health == .unreachable })
+            previousFull = full
+            previousMemo = withMemo
+        }
+        #expect(memo.quietAssemblies == 0)
+    }
+
     /// The same CLUSTER NODES views; every INFO number, CLUSTER INFO field and round trip moved.
     static func nextNumbers(_ reports: [NodeReport], time: Double, rng: inout SeededGenerator) -> [NodeReport] {
         reports.map { report in
