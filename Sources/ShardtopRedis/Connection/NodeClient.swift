@@ -115,8 +115,9 @@ public actor NodeClient {
         }
         do {
             let fresh = try await RedisConnection.connect(to: address, options: options, group: group, sending: first)
-            connection = fresh.connection
+            // The count first: `prepare` must never see the new connection under the old number.
             connectionsOpened += 1
+            connection = fresh.connection
             return (fresh.connection, fresh.first, true)
         } catch {
             recordFailure(error, closing: nil)
