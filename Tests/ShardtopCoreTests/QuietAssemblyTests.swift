@@ -114,18 +114,6 @@ import ShardtopCore
     }
 
     static func difference(_ expected: ClusterSnapshot, _ actual: ClusterSnapshot) -> String? {
-        if expected.time != actual.time { return "time" }
-        if expected.state != actual.state { return "state \(expected.state) vs \(actual.state)" }
-        if expected.currentEpoch != actual.currentEpoch { return "currentEpoch" }
-        if expected.nodes != actual.nodes {
-            if expected.nodes.count != actual.nodes.count { return "node count \(expected.nodes.count) vs \(actual.nodes.count)" }
-            let index = expected.nodes.indices.first { expected.nodes[$0] != actual.nodes[$0] }!
-            return "node #\(index):\n  \(expected.nodes[index])\n  \(actual.nodes[index])"
-        }
-        if expected.shards != actual.shards { return "shards" }
-        if expected.slotOwners != actual.slotOwners { return "slot owners" }
-        if expected.openSlots != actual.openSlots { return "open slots" }
-        if expected.disagreeingNodes != actual.disagreeingNodes { return "disagreeing nodes" }
-        return nil
+        SnapshotAssemblerEquivalenceTests.exactDifference(expected, actual)
     }
 }

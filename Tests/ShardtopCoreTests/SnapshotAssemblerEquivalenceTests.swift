@@ -68,9 +68,14 @@ import ShardtopCore
         }
     }
 
-    /// The first field in which two snapshots differ, described; nil when they are the same.
+    /// The first field in which two snapshots differ, described, leaving out the fields the
+    /// reference does not fill (`withoutLaterFields`); nil when they are the same.
     static func difference(_ expected: ClusterSnapshot, _ actual: ClusterSnapshot) -> String? {
-        let actual = withoutLaterFields(actual)
+        exactDifference(expected, withoutLaterFields(actual))
+    }
+
+    /// The first field in which two snapshots differ, described; nil when they are the same.
+    static func exactDifference(_ expected: ClusterSnapshot, _ actual: ClusterSnapshot) -> String? {
         if expected.time != actual.time { return "time \(expected.time) vs \(actual.time)" }
         if expected.state != actual.state { return "state \(expected.state) vs \(actual.state)" }
         if expected.currentEpoch != actual.currentEpoch { return "currentEpoch \(expected.currentEpoch) vs \(actual.currentEpoch)" }
