@@ -52,10 +52,11 @@ public final class TopologyMemo {
 
 /// What an assembly worked out from the views alone, kept so that a quiet tick (the same voters,
 /// in the same order, with the same views, nobody failing) redoes only what the INFO replies and
-/// CLUSTER INFO say: every node as `makeNode` built it before its INFO was applied, in display
-/// order, with its voter and its primary's voter, and the shards and open slots. The views hold
-/// everything else, so this is exactly what the full assembly would build again (issue 12: the
-/// full assembly was 0.11 ms of a warm tick, every tick).
+/// CLUSTER INFO say: every node as `SnapshotAssembler.template` built it, before `finish` applied
+/// its INFO, in display order, with its voter and its primary's voter, and the shards and open
+/// slots. The views hold everything else, so this is exactly what the full assembly would build
+/// again (issue 12: the full assembly was 0.11 ms of a warm tick, every tick). Kept only when
+/// every node is a voter's: a failed node, or a seed nobody lists, has no template.
 struct QuietAssembly {
     /// In display order, as built from the views: no INFO applied, no lag, health from flags only.
     var templates: [SnapshotNode]

@@ -299,7 +299,9 @@ public final class RedisConnection: Sendable {
                     once.deliver(.failure(self.translated(error)))
                 }
             }
-            // A failed write closes the channel, and the close fails every request the handler holds.
+            // No write promise: a failed write closes the channel (NIO closes a stream channel on a
+            // write error), and the close fails every request the handler holds; the deadline
+            // answers for any write that fails otherwise.
             channel.writeAndFlush(PipelinedRequest(encoded: request, replyCount: leadingCount + replyCount, completion: completion), promise: nil)
         }
         return Prepared(eventLoop: channel.eventLoop, start: start)
