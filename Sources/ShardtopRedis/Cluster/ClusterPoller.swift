@@ -220,7 +220,8 @@ public actor ClusterPoller {
             if let plan = SteadyPoll.plan(address: target.client.address, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
                                           identity: target.identity, saveConfigured: target.saveConfigured),
                let prepared = target.client.prepare(on: plan.connection, encoded: plan.request, replyCount: plan.replyCount, reading: plan.reading) {
-                steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity), target))
+                steady.append((SteadyPoll(client: target.client, prepared: prepared, light: plan.light, identity: plan.identity,
+                                          saveConfigured: plan.saveConfigured), target))
             } else {
                 ordinary.append(target)
             }
@@ -250,12 +251,11 @@ public actor ClusterPoller {
             // A poll that did not ask the server section passes the identity it was given back.
             if result.identity == nil || result.askedServerSection { state.identity = result.identity }
             if result.askedServerSection { serverSectionAsks += 1 }
-            // A steady poll's report has its save rules already (`SteadyPoll.plan`).
-            let patched = result.saveRulesApplied ? report : Self.withSaveRules(report, state)
+            // Its report says whether RDB saves are configured already (`Target.saveConfigured`).
             if let position, placed[position] == nil {
-                placed[position] = patched
+                placed[position] = report
             } else {
-                unplaced.append(patched)
+                unplaced.append(report)
             }
             // A node that failed keeps its last reading: its next answer is often the same text.
             guard let topology = result.topology, let signature = result.signature else {
@@ -326,7 +326,7 @@ public actor ClusterPoller {
             for target in targets {
                 group.addTask {
                     await NodePoll.poll(target.client, askSaveRules: target.askSaveRules, last: target.last, topology: target.ask,
-                                        identity: target.identity)
+                                        identity: target.identity, saveConfigured: target.saveConfigured)
                 }
             }
             var results: [NodePoll.Result] = []
@@ -341,15 +341,6 @@ public actor ClusterPoller {
         guard let known = state.saveRules else { return true }
         if known.answer == .refused { return false }
         return now - known.time >= SaveRulesAnswer.refreshSeconds
-    }
-
-    private static func withSaveRules(_ report: NodeReport, _ state: KeptState) -> NodeReport {
-        guard case .answered(let topology, let clusterInfo, var info) = report.outcome,
-              let configured = state.saveRules?.answer.configured else { return report }
-        info.persistence.rdbSaveConfigured = configured
-        var patched = report
-        patched.outcome = .answered(topology: topology, clusterInfo: clusterInfo, info: info)
-        return patched
     }
 
     /// Drops what is kept for nodes neither in `snapshot` nor seeds. Addresses are read by index,

@@ -44,9 +44,6 @@ public enum NodePoll {
         var identity: ServerIdentity?
         /// True when this poll's INFO carried the server section.
         var askedServerSection: Bool
-        /// True when the report already says whether RDB saves are configured (steady polls
-        /// apply the poller's last reading on the event loop; see `ClusterPoller.withSaveRules`).
-        var saveRulesApplied = false
     }
 
     /// One poll. With `askSaveRules`, CONFIG GET save rides in the same pipeline and its answer comes
@@ -60,8 +57,12 @@ public enum NodePoll {
     ///
     /// `identity` is this node's server section as last read: given, a poll on the same connection
     /// leaves the section out of INFO and fills the report from it; a new connection is asked it.
+    ///
+    /// `saveConfigured` is whether RDB saves are configured as last read (nil: not known); the
+    /// report says so, or what this poll's own CONFIG GET save said (INFO never tells).
     static func poll(_ client: NodeClient, timeout: TimeAmount? = nil, askSaveRules: Bool,
-                     last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity? = nil) async -> Result {
+                     last: ParsedTopology?, topology ask: TopologyAsk, identity: ServerIdentity? = nil,
+                     saveConfigured: Bool? = nil) async -> Result {
         let started = ContinuousClock.now
         var asked = TopologyAsked.inPoll
         do {
@@ -120,7 +121,7 @@ public enum NodePoll {
             if askSaveRules, replies.count == expected + 1 { saveRules = SaveRulesAnswer.from(replies[expected]) }
             let now = Date().timeIntervalSince1970
             let report = NodeReport(address: client.address, time: now, roundTripSeconds: seconds(elapsed),
-                                    outcome: outcome, topologyToken: topology.token)
+                                    outcome: withSaveRules(outcome, saveRules.map(\.configured) ?? saveConfigured), topologyToken: topology.token)
             let connection = await client.connectionsOpened
             var newIdentity = identity
             if askedServerSection, case .answered(_, _, let info) = outcome {
@@ -138,6 +139,13 @@ public enum NodePoll {
         Result(report: NodeReport(address: client.address, time: Date().timeIntervalSince1970, outcome: .failed(reason: String(describing: error))),
                saveRules: nil, topology: nil, signature: nil, asked: asked, connection: await client.connectionsOpened,
                identity: nil, askedServerSection: false)
+    }
+
+    /// `outcome` saying whether RDB saves are configured, when that is known.
+    static func withSaveRules(_ outcome: NodeReport.Outcome, _ configured: Bool?) -> NodeReport.Outcome {
+        guard let configured, case .answered(let topology, let clusterInfo, var info) = outcome else { return outcome }
+        info.persistence.rdbSaveConfigured = configured
+        return .answered(topology: topology, clusterInfo: clusterInfo, info: info)
     }
 
     /// A round trip as the report carries it.

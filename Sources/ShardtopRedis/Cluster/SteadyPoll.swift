@@ -19,6 +19,8 @@ struct SteadyPoll: Sendable {
     let light: Bool
     /// The node's server section, as read on this connection: it completes the INFO read here.
     let identity: ServerIdentity
+    /// Whether RDB saves are configured, as the poller last read it (nil: not known).
+    let saveConfigured: Bool?
 
     /// The replies, read: a reply that does not parse is a failed poll, not a failed connection.
     /// Indirect: a reading is handed from the loop to the collector to the poller, and each copy of
@@ -50,6 +52,7 @@ struct SteadyPoll: Sendable {
         var connection: Int { identity.connection }
         let request: ByteBuffer
         let replyCount: Int
+        let saveConfigured: Bool?
         let reading: @Sendable ([RESPValue]) -> Reading
     }
 
@@ -64,7 +67,7 @@ struct SteadyPoll: Sendable {
         let light: Bool
         if case .ifChanged = ask, last != nil { light = true } else { light = false }
         let request = light ? lightRequest : fullRequest
-        return Plan(light: light, identity: identity, request: request.bytes, replyCount: request.count) { replies in
+        return Plan(light: light, identity: identity, request: request.bytes, replyCount: request.count, saveConfigured: saveConfigured) { replies in
             Self.read(replies, light: light, address: address, last: last, ask: ask, identity: identity, saveConfigured: saveConfigured)
         }
     }
@@ -92,8 +95,7 @@ struct SteadyPoll: Sendable {
             }
             let arrived = ContinuousClock.now
             let now = Date().timeIntervalSince1970
-            var info = identity.completing(rawInfo, now: now)
-            if let saveConfigured { info.persistence.rdbSaveConfigured = saveConfigured }
+            let info = identity.completing(rawInfo, now: now)
             let signature = TopologySignature(clusterInfo: clusterInfo, info: info)
             let topology: ParsedTopology
             let asked: TopologyAsked
@@ -107,9 +109,10 @@ struct SteadyPoll: Sendable {
                 return .read(clusterInfo: clusterInfo, info: rawInfo, arrived: arrived)
             }
             let report = NodeReport(address: address, time: now, roundTripSeconds: nil,
-                                    outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
+                                    outcome: NodePoll.withSaveRules(.answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), saveConfigured),
+                                    topologyToken: topology.token)
             return .done(NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: signature, asked: asked,
-                                         connection: identity.connection, identity: identity, askedServerSection: false, saveRulesApplied: true),
+                                         connection: identity.connection, identity: identity, askedServerSection: false),
                          arrived: arrived)
         } catch {
             return .unreadable(error)
@@ -144,7 +147,8 @@ struct SteadyPoll: Sendable {
                 guard nodes.count == 1 else { throw RedisClientError.unexpectedReply("expected 1 reply, got \(nodes.count)") }
                 let topology = try ParsedTopology.read(bytes: try NodePoll.bytes(nodes[0], command: "CLUSTER NODES"), reusing: last)
                 let report = NodeReport(address: client.address, time: now, roundTripSeconds: NodePoll.seconds(arrived - writtenAt),
-                                        outcome: .answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), topologyToken: topology.token)
+                                        outcome: NodePoll.withSaveRules(.answered(topology: topology.entries, clusterInfo: clusterInfo, info: info), saveConfigured),
+                                        topologyToken: topology.token)
                 return NodePoll.Result(report: report, saveRules: nil, topology: topology, signature: TopologySignature(clusterInfo: clusterInfo, info: info),
                                        asked: .secondTrip, connection: await client.connectionsOpened, identity: identity, askedServerSection: false)
             } catch {

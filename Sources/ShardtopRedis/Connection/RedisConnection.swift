@@ -284,12 +284,7 @@ public final class RedisConnection: Sendable {
                 once.deliver(.failure(self.translated(RedisClientError.connectionClosed)))
                 return
             }
-            let timer = channel.eventLoop.scheduleTask(in: deadline) {
-                let timedOut = RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000))
-                endReason.withLockedValue { if $0 == nil { $0 = timedOut } }
-                channel.close(promise: nil)
-                once.deliver(.failure(timedOut))
-            }
+            let timer = Self.armDeadline(deadline, channel: channel, endReason: endReason) { once.deliver(.failure($0)) }
             let completion = PipelinedRequest.Completion.callback { result in
                 timer.cancel()
                 switch result {
@@ -357,19 +352,25 @@ public final class RedisConnection: Sendable {
         let start: @Sendable () -> Void = {
             // The deadline is enforced on the event loop: closing the channel fails the promise,
             // so the promise has exactly one writer (the handler) and the caller is never left waiting.
-            let timer = channel.eventLoop.scheduleTask(in: deadline) {
-                // Closed before the caller hears of the timeout, so a caller that then asks `isActive`
-                // (the MIGRATE re-check) sees it closed; the close fails the request as "closed", which
-                // `endReason` turns back into the timeout.
-                let timedOut = RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000))
-                endReason.withLockedValue { if $0 == nil { $0 = timedOut } }
-                channel.close(promise: nil)
-                promise.fail(timedOut)
-            }
+            let timer = Self.armDeadline(deadline, channel: channel, endReason: endReason) { promise.fail($0) }
             promise.futureResult.whenComplete { _ in timer.cancel() }
             channel.writeAndFlush(request).whenFailure { error in promise.fail(error) }
         }
         return (InFlight(replies: promise.futureResult, leading: leading), start)
+    }
+
+    /// A request's deadline, on the channel's event loop: when it passes, the channel is closed
+    /// before the caller hears of the timeout, so a caller that then asks `isActive` (the MIGRATE
+    /// re-check) sees it closed; the close fails the request as "closed", which `endReason` turns
+    /// back into the timeout. Shared by `send`'s requests and prepared ones.
+    private static func armDeadline(_ deadline: TimeAmount, channel: any Channel, endReason: NIOLockedValueBox<RedisClientError?>,
+                                    timedOut: @escaping @Sendable (RedisClientError) -> Void) -> Scheduled<Void> {
+        channel.eventLoop.scheduleTask(in: deadline) {
+            let error = RedisClientError.timedOut(millis: Int(deadline.nanoseconds / 1_000_000))
+            endReason.withLockedValue { if $0 == nil { $0 = error } }
+            channel.close(promise: nil)
+            timedOut(error)
+        }
     }
 
     private func finish(_ inFlight: InFlight) async throws -> [RESPValue] {
